@@ -1,0 +1,99 @@
+package indicator
+
+import (
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// PhoneNumber is a validated telephone number.
+type PhoneNumber struct {
+	// Value is the E.164 form ("+8613800138000"). A short code has no E.164
+	// form and keeps its national digits ("96110"); Region says where.
+	Value  string
+	Region string // ISO 3166-1 alpha-2 region the number belongs to ("001" for global services)
+	Type   string // "mobile", "fixed_line", "toll_free", "premium_rate", "voip", "short", ...
+}
+
+var phoneTypes = map[phonenumbers.PhoneNumberType]string{
+	phonenumbers.FIXED_LINE:           "fixed_line",
+	phonenumbers.MOBILE:               "mobile",
+	phonenumbers.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
+	phonenumbers.TOLL_FREE:            "toll_free",
+	phonenumbers.PREMIUM_RATE:         "premium_rate",
+	phonenumbers.SHARED_COST:          "shared_cost",
+	phonenumbers.VOIP:                 "voip",
+	phonenumbers.PERSONAL_NUMBER:      "personal",
+	phonenumbers.PAGER:                "pager",
+	phonenumbers.UAN:                  "uan",
+	phonenumbers.VOICEMAIL:            "voicemail",
+	phonenumbers.UNKNOWN:              "unknown",
+}
+
+// ParsePhone validates a number written as digits with an optional leading
+// "+" (international form) against libphonenumber's metadata. A number
+// without "+" is read in region, the default region for national numbers
+// ("CN"); its international dialling prefix ("00" in CN, "011" in the US) is
+// understood. Separators are ignored.
+func ParsePhone(number, region string) (PhoneNumber, error) {
+	n, err := parsePhone(number, region)
+	if err != nil {
+		return PhoneNumber{}, err
+	}
+	if !phonenumbers.IsValidNumber(n) {
+		return PhoneNumber{}, invalid(Phone, number, "not a valid number")
+	}
+	return PhoneNumber{
+		Value:  phonenumbers.Format(n, phonenumbers.E164),
+		Region: phonenumbers.GetRegionCodeForNumber(n),
+		Type:   phoneTypes[phonenumbers.GetNumberType(n)],
+	}, nil
+}
+
+// ParseShortNumber validates a short code dialled within region (emergency
+// and service numbers such as "110" or "96110" in CN).
+func ParseShortNumber(digits, region string) (PhoneNumber, error) {
+	region = strings.ToUpper(region)
+	if len(digits) < 3 || len(digits) > 8 || region == "" {
+		return PhoneNumber{}, invalid(Phone, digits, "not a short code")
+	}
+	n, err := phonenumbers.Parse(digits, region)
+	if err != nil || !phonenumbers.IsValidShortNumberForRegion(n, region) {
+		return PhoneNumber{}, invalid(Phone, digits, "not a valid short code in "+region)
+	}
+	return PhoneNumber{Value: digits, Region: region, Type: "short"}, nil
+}
+
+func parsePhone(number, region string) (*phonenumbers.PhoneNumber, error) {
+	digits := make([]byte, 0, len(number))
+	for i := 0; i < len(number); i++ {
+		c := number[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digits = append(digits, c)
+		case c == '+' && len(digits) == 0:
+			digits = append(digits, c)
+		}
+	}
+	if len(digits) < 4 || len(digits) > 20 {
+		return nil, invalid(Phone, number, "wrong number of digits")
+	}
+	if digits[0] != '+' && region == "" {
+		return nil, invalid(Phone, number, "national number without a region")
+	}
+	n, err := phonenumbers.Parse(string(digits), strings.ToUpper(region))
+	if err != nil {
+		return nil, invalid(Phone, number, err.Error())
+	}
+	return n, nil
+}
+
+// CallingCodeRegion returns the main region of an international calling code
+// such as 86, or "" when there is none.
+func CallingCodeRegion(code int) string {
+	r := phonenumbers.GetRegionCodeForCountryCode(code)
+	if r == "ZZ" {
+		return ""
+	}
+	return r
+}
