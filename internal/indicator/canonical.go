@@ -12,7 +12,7 @@ import (
 func Canonical(k Kind, s, region string) (string, error) {
 	s = strings.TrimSpace(s)
 	switch k {
-	case Phone, WhatsApp:
+	case Phone, WhatsApp, Zalo:
 		p, err := ParsePhone(s, region)
 		if err != nil {
 			if sp, serr := ParseShortNumber(s, region); serr == nil && k == Phone {

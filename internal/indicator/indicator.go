@@ -38,12 +38,13 @@ const (
 	Telegram    Kind = "telegram"     // lower-case username without "@", or "+invite" hash
 	WhatsApp    Kind = "whatsapp"     // E.164 of the account's number
 	LINE        Kind = "line"         // lower-case LINE ID ("@id" for official accounts)
+	Zalo        Kind = "zalo"         // E.164 of the account's number (Vietnam's messenger)
 	Place       Kind = "place"        // gazetteer entry ID ("mm-kk-park")
 )
 
 // Kinds lists every kind in a stable order.
 var Kinds = []Kind{Phone, Email, URL, Domain, IP, BTC, ETH, TRX, LTC, DOGE, XRP, TON,
-	IBAN, Card, BankAccount, WeChat, QQ, Telegram, WhatsApp, LINE, Place}
+	IBAN, Card, BankAccount, WeChat, QQ, Telegram, WhatsApp, LINE, Zalo, Place}
 
 // ErrInvalid reports a value that is not a valid indicator of the kind asked.
 var ErrInvalid = errors.New("invalid indicator")
@@ -71,7 +72,7 @@ func (k Kind) IsWallet() bool {
 // IsHandle reports whether k is a messaging-app account.
 func (k Kind) IsHandle() bool {
 	switch k {
-	case WeChat, QQ, Telegram, WhatsApp, LINE:
+	case WeChat, QQ, Telegram, WhatsApp, LINE, Zalo:
 		return true
 	}
 	return false

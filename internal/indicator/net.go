@@ -123,7 +123,7 @@ func ParseEmail(s string) (string, error) {
 
 func emailLocalChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-		c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
+		c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '=' || c == '~'
 }
 
 // ParseIP validates an IPv4 or IPv6 address and returns its canonical text

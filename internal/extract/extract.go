@@ -1,0 +1,317 @@
+// Package extract finds indicators in the messy text that victims paste in
+// (an SMS, a chat export, a job ad, a ransom message): phone numbers, links,
+// email addresses, wallets, bank accounts, messaging handles and places,
+// each in canonical form with its byte offsets, a confidence and, where the
+// words around it say so, what it is for (a contact, a payment
+// destination, a recruiter, a ransom intermediary).
+//
+// Text is read as it is written, evasions included: full-width digits,
+// Chinese numerals (一三八), digits split by spaces or symbols, defanged links
+// (hxxp, [.], (dot), 点). Every checksum is verified: a wallet with a bad
+// checksum is not a wallet.
+//
+// The work is linear in the length of the text: candidates are found by
+// byte scanners and only candidates are handed to the (slow) validators.
+package extract
+
+import (
+	"sort"
+	"strings"
+	"sync"
+
+	"vigil/internal/indicator"
+	"vigil/internal/place"
+)
+
+// Hint says what the words around an indicator make of it.
+type Hint string
+
+// The hints.
+const (
+	HintNone      Hint = ""
+	HintContact   Hint = "contact"   // a way to reach the sender
+	HintPayment   Hint = "payment"   // where money is to be sent
+	HintRecruiter Hint = "recruiter" // offered in a job or recruitment pitch
+	HintRansom    Hint = "ransom"    // named in a ransom demand
+)
+
+// Match is one indicator found in a text. Offsets are byte offsets into the
+// text given to Extract (UTF-8); Raw is that text between them.
+type Match struct {
+	ID         string         `json:"id,omitempty"` // the record's ID in batch input
+	Kind       indicator.Kind `json:"kind"`
+	Value      string         `json:"value"`
+	Raw        string         `json:"raw"`
+	Start      int            `json:"start"`
+	End        int            `json:"end"`
+	Confidence float64        `json:"confidence"`
+	Hint       Hint           `json:"hint"`
+	// KnownGood marks an official number, a service's own domain or another
+	// value on a known-good list: it is recognised, not a scam indicator.
+	KnownGood bool `json:"known_good,omitempty"`
+	// Region is the region of a phone number; Network the chain or token
+	// context of a wallet ("usdt-trc20", "erc20", ...).
+	Region  string `json:"region,omitempty"`
+	Network string `json:"network,omitempty"`
+	// Note names what the value is when Vigil knows ("Police", a place's
+	// name) or why its confidence is low.
+	Note string   `json:"note,omitempty"`
+	Tags []string `json:"tags,omitempty"`
+}
+
+// Tags a match may carry.
+const (
+	TagDefanged      = "defanged"       // written defanged: hxxp, [.], (dot)
+	TagObfuscated    = "obfuscated"     // digits written as numerals, split by symbols, full-width
+	TagShortener     = "shortener"      // a link-shortening service
+	TagIDN           = "idn"            // an internationalised domain name
+	TagRegionGuessed = "region-guessed" // a national number read in a guessed region
+	TagShortCode     = "short-code"     // a short number (official or SMS service)
+	TagNoChecksum    = "no-checksum"    // an ETH address written in one case
+	TagReserved      = "reserved"       // a private, loopback or documentation IP
+	TagMasked        = "masked"         // value masked: card numbers
+	TagAmbiguous     = "ambiguous"      // a place name with an everyday meaning too
+)
+
+// KnownGood tells whether a canonical value is on a known-good list and why.
+// Package warninglist implements it over MISP warninglists.
+type KnownGood interface {
+	KnownGood(kind indicator.Kind, value string) (reason string, ok bool)
+}
+
+// Options configure an Extractor.
+type Options struct {
+	// Region is the ISO 3166 region used to read national phone numbers
+	// ("CN"). Empty means: guess from the text (script, currency signs).
+	Region string
+	// Kinds limits extraction to these kinds; empty means all.
+	Kinds []indicator.Kind
+	// KnownGood, when set, marks values on known-good lists.
+	KnownGood KnownGood
+	// Gazetteer finds places; nil means the built-in gazetteer.
+	Gazetteer *place.Gazetteer
+	// CardKey keys the card-number correlation token (see
+	// indicator.CardToken).
+	CardKey []byte
+}
+
+// Extractor finds indicators. It is safe for concurrent use.
+type Extractor struct {
+	opts   Options
+	kinds  map[indicator.Kind]bool
+	phones *phoneCache
+	places *place.Gazetteer
+}
+
+// New returns an Extractor.
+func New(opts Options) *Extractor {
+	x := &Extractor{opts: opts, phones: newPhoneCache(1 << 16), places: opts.Gazetteer}
+	x.opts.Region = strings.ToUpper(opts.Region)
+	if len(opts.Kinds) > 0 {
+		x.kinds = map[indicator.Kind]bool{}
+		for _, k := range opts.Kinds {
+			x.kinds[k] = true
+		}
+	}
+	if x.places == nil {
+		x.places = place.Default()
+	}
+	return x
+}
+
+func (x *Extractor) want(k indicator.Kind) bool { return x.kinds == nil || x.kinds[k] }
+
+// Result is what Extract found in one text.
+type Result struct {
+	Matches []Match
+	// Region is the region national phone numbers were read in; Guessed is
+	// true when it was guessed from the text, with GuessReason saying how.
+	Region      string
+	Guessed     bool
+	GuessReason string
+}
+
+// Extract finds every indicator in text.
+func (x *Extractor) Extract(text string) Result {
+	return x.extract(text, 0, len(text))
+}
+
+// ExtractRange finds the indicators of text that start in [lo, hi), reading
+// the rest of text only as context. Streaming callers use it on overlapping
+// windows so that every indicator is reported once.
+func (x *Extractor) ExtractRange(text string, lo, hi int) Result {
+	return x.extract(text, lo, hi)
+}
+
+func (x *Extractor) extract(text string, lo, hi int) Result {
+	s := &scan{x: x, f: fold(text), orig: text}
+	s.cues = findCues(s.f.text)
+	s.region, s.guessed, s.guessReason = x.opts.Region, false, ""
+	if s.region == "" {
+		s.region, s.guessReason = guessRegion(s.f, s.cues)
+		s.guessed = true
+	}
+	s.links()
+	s.tokens()
+	s.handles()
+	s.placeNames()
+	ms := s.finish(lo, hi)
+	return Result{Matches: ms, Region: s.region, Guessed: s.guessed, GuessReason: s.guessReason}
+}
+
+// scan is the state of one extraction.
+type scan struct {
+	x           *Extractor
+	f           *folded
+	orig        string
+	cues        cueIndex
+	region      string
+	guessed     bool
+	guessReason string
+	found       []found
+	claimed     []span // folded spans taken by links and wallets, sorted
+}
+
+type span struct{ start, end int }
+
+// found is a match in folded coordinates, before offsets are mapped back.
+type found struct {
+	Match
+	fs, fe   int // folded span
+	priority int
+}
+
+// Priorities: when two matches overlap, the higher one stays.
+const (
+	prioPlace = iota
+	prioNumber
+	prioHandle
+	prioLink
+	prioWallet
+)
+
+func (s *scan) add(m Match, fs, fe, prio int) {
+	if !s.x.want(m.Kind) {
+		return
+	}
+	s.found = append(s.found, found{Match: m, fs: fs, fe: fe, priority: prio})
+}
+
+func (s *scan) claim(fs, fe int) { s.claimed = append(s.claimed, span{fs, fe}) }
+
+// isClaimed reports whether [fs, fe) overlaps a claimed span.
+func (s *scan) isClaimed(fs, fe int) bool {
+	i := sort.Search(len(s.claimed), func(i int) bool { return s.claimed[i].end > fs })
+	return i < len(s.claimed) && s.claimed[i].start < fe
+}
+
+func (s *scan) sortClaims() {
+	sort.Slice(s.claimed, func(i, j int) bool { return s.claimed[i].start < s.claimed[j].start })
+}
+
+// finish resolves overlaps, maps offsets back to the original text, adds
+// hints and known-good marks, and keeps the matches starting in [lo, hi).
+func (s *scan) finish(lo, hi int) []Match {
+	sort.SliceStable(s.found, func(i, j int) bool {
+		a, b := s.found[i], s.found[j]
+		if a.fs != b.fs {
+			return a.fs < b.fs
+		}
+		return a.fe-a.fs > b.fe-b.fs
+	})
+	kept := s.found[:0]
+	for _, f := range s.found {
+		if n := len(kept); n > 0 && f.fs < kept[n-1].fe {
+			if f.priority > kept[n-1].priority {
+				kept[n-1] = f
+			}
+			continue
+		}
+		kept = append(kept, f)
+	}
+	out := make([]Match, 0, len(kept))
+	for _, f := range kept {
+		m := f.Match
+		m.Start, m.End = s.f.orig(f.fs), s.f.orig(f.fe)
+		if m.Start < lo || m.Start >= hi {
+			continue
+		}
+		if m.Kind == indicator.Card {
+			m.Raw = indicator.MaskCard(digitsOf(s.orig[m.Start:m.End]))
+		} else {
+			m.Raw = s.orig[m.Start:m.End]
+		}
+		if m.Hint == HintNone {
+			m.Hint = s.hint(f.fs, f.fe)
+		}
+		if kg := s.x.opts.KnownGood; kg != nil && !m.KnownGood {
+			if why, ok := kg.KnownGood(m.Kind, m.Value); ok {
+				m.KnownGood, m.Note = true, why
+			}
+		}
+		if m.KnownGood {
+			m.Hint = HintNone
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// hint reads the cue words just before (and a little after) a match.
+func (s *scan) hint(fs, fe int) Hint {
+	c := s.cues.in(max(0, fs-60), fs) | s.cues.in(fe, min(len(s.f.text), fe+24))
+	switch {
+	case c&cueRansom != 0:
+		return HintRansom
+	case c&(cuePayment|cueBank|cueCard) != 0:
+		return HintPayment
+	case c&cueRecruit != 0:
+		return HintRecruiter
+	case c&(cueContact|cuePhone|cueWeChat|cueQQ|cueTelegram|cueWhatsApp|cueLINE|cueZalo|cueSMS) != 0:
+		return HintContact
+	}
+	return HintNone
+}
+
+func digitsOf(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+// phoneCache remembers validation results: numbers repeat across messages,
+// and libphonenumber validation costs tens of microseconds.
+type phoneCache struct {
+	mu  sync.Mutex
+	m   map[string]phoneResult
+	max int
+}
+
+type phoneResult struct {
+	p  indicator.PhoneNumber
+	ok bool
+}
+
+func newPhoneCache(max int) *phoneCache {
+	return &phoneCache{m: make(map[string]phoneResult), max: max}
+}
+
+func (c *phoneCache) get(key string) (phoneResult, bool) {
+	c.mu.Lock()
+	r, ok := c.m[key]
+	c.mu.Unlock()
+	return r, ok
+}
+
+func (c *phoneCache) put(key string, r phoneResult) {
+	c.mu.Lock()
+	if len(c.m) >= c.max {
+		clear(c.m)
+	}
+	c.m[key] = r
+	c.mu.Unlock()
+}

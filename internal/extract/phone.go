@@ -1,0 +1,339 @@
+package extract
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/nyaruka/phonenumbers"
+
+	"vigil/internal/indicator"
+)
+
+// phoneHit is a validated number and how it was read.
+type phoneHit struct {
+	indicator.PhoneNumber
+	intl     bool   // written in international form
+	readIn   string // region a national number was read in
+	fallback bool   // region came from the fallback list, not the text
+	rank     int    // position of that region in the list
+}
+
+// fallbackRegions are tried, in order, for a national number in a text
+// whose region could not be guessed, and only when a word or the number's
+// shape says it is a phone number.
+var fallbackRegions = []string{"GB", "IN", "US", "NG"}
+
+// writtenWithoutTrunk lists fallback regions whose numbers are commonly
+// written without the national prefix (Indian mobiles, North American
+// numbers). Elsewhere a fallback read needs the leading 0, or any digit
+// string of the right length would pass for a number somewhere.
+var writtenWithoutTrunk = map[string]bool{"IN": true, "US": true}
+
+// phone validates digits as a phone number. plus means it was written with
+// "+"; otherwise "00" (or "011" in North America) marks the international
+// form and anything else is national, read in the text's region.
+func (s *scan) phone(digits string, plus bool, before cue) (phoneHit, bool) {
+	return s.phoneShaped(digits, plus, before, false)
+}
+
+// phoneShaped is phone, told whether the number was grouped the North
+// American way (3-3-4), which puts the US first among fallback regions.
+func (s *scan) phoneShaped(digits string, plus bool, before cue, nanp bool) (phoneHit, bool) {
+	if plus {
+		p, ok := s.x.validPhone(digits, "")
+		return phoneHit{PhoneNumber: p, intl: true}, ok
+	}
+	if strings.HasPrefix(digits, "00") && len(digits) >= 10 {
+		p, ok := s.x.validPhone(digits[2:], "")
+		return phoneHit{PhoneNumber: p, intl: true}, ok
+	}
+	if s.region != "" {
+		if p, ok := s.x.validPhone(digits, s.region); ok {
+			return phoneHit{PhoneNumber: p, readIn: s.region}, true
+		}
+		if s.region == "US" || s.region == "CA" {
+			if strings.HasPrefix(digits, "011") {
+				p, ok := s.x.validPhone(digits[3:], "")
+				return phoneHit{PhoneNumber: p, intl: true}, ok
+			}
+		}
+	}
+	// A number written in international form without "+" ("8613800138000").
+	if len(digits) >= 11 && digits[0] != '0' {
+		if p, ok := s.x.validPhone(digits, ""); ok {
+			return phoneHit{PhoneNumber: p, intl: true}, true
+		}
+	}
+	if s.region != "" && !s.guessed {
+		return phoneHit{}, false
+	}
+	if s.region == "" && (digits[0] == '0' || before&(cuePhone|cueSMS|cueContact|cueWhatsApp|cueLINE|cueTelegram) != 0) {
+		regions := fallbackRegions
+		if nanp {
+			regions = append([]string{"US"}, regions...)
+		}
+		for rank, r := range regions {
+			if digits[0] != '0' && !writtenWithoutTrunk[r] {
+				continue
+			}
+			if p, ok := s.x.validPhone(digits, r); ok {
+				return phoneHit{PhoneNumber: p, readIn: r, fallback: true, rank: rank}, true
+			}
+		}
+	}
+	return phoneHit{}, false
+}
+
+func (s *scan) phoneMatch(p phoneHit, fs int) Match {
+	m := Match{Kind: indicator.Phone, Value: p.Value, Region: p.Region, Confidence: 0.9}
+	switch {
+	case p.intl:
+		m.Confidence = 0.95
+	case p.fallback:
+		m.Confidence = 0.6 - 0.01*float64(p.rank)
+		m.Tags = append(m.Tags, TagRegionGuessed)
+		m.Note = "national number read as " + p.readIn + "; the text did not say which country"
+	case s.guessed:
+		m.Confidence = 0.85
+		m.Tags = append(m.Tags, TagRegionGuessed)
+	}
+	for _, ch := range []struct {
+		c   cue
+		tag string
+	}{{cueWeChat, "wechat"}, {cueWhatsApp, "whatsapp"}, {cueTelegram, "telegram"}, {cueLINE, "line"}, {cueZalo, "zalo"}} {
+		if s.cues.in(max(0, fs-24), fs)&ch.c != 0 {
+			m.Tags = append(m.Tags, ch.tag)
+			m.Hint = HintContact
+		}
+	}
+	if p.Type == "premium_rate" {
+		m.Note = "premium-rate number"
+	}
+	return m
+}
+
+// shortCode recognises official short numbers (police 110, anti-fraud
+// 96110, bank hotlines 95588) as known-good, and service short codes after
+// words such as "text ... to" or "dial".
+func (s *scan) shortCode(digits string, fs int) (Match, bool) {
+	t := s.f.text
+	near := s.cues.in(max(0, fs-20), fs)
+	regions := []string{s.region}
+	if s.region == "" {
+		regions = indicator.OfficialRegions(digits)
+	}
+	for _, region := range regions {
+		o, ok := indicator.Official(region, digits)
+		if !ok {
+			continue
+		}
+		// Short numbers are everywhere (prices, IDs, room numbers): an
+		// official one needs a word such as "call", "hotline" or "拨打"
+		// before it, unless it is long and the text is from its region.
+		if near&(cuePhone|cueContact) == 0 && (len(digits) < 5 || s.region == "") {
+			return Match{}, false
+		}
+		return Match{Kind: indicator.Phone, Value: digits, Region: region, Confidence: 0.9, KnownGood: true,
+			Note: o.Name, Tags: []string{TagShortCode}}, true
+	}
+	if digits[0] == '0' {
+		return Match{}, false
+	}
+	// A verb or label right before it ("gửi 191", "krm ke 123", "dial
+	// 450103", "LH 789", "CS:888") makes even three digits a short code.
+	verb := s.dialBefore(fs)
+	to := fs >= 3 && strings.EqualFold(t[fs-3:fs], "to ")
+	sms := s.cues.in(max(0, fs-80), fs)&cueSMS != 0
+	smsNear := s.cues.in(max(0, fs-50), fs)&cueSMS != 0
+	if !verb && !(sms && to && len(digits) >= 4) && !(smsNear && len(digits) == 5) {
+		return Match{}, false
+	}
+	region := s.region
+	if region == "" {
+		region = "GB"
+	}
+	conf := 0.5
+	if _, err := indicator.ParseShortNumber(digits, region); err == nil {
+		conf = 0.7
+	}
+	m := Match{Kind: indicator.Phone, Value: digits, Region: region, Confidence: conf, Tags: []string{TagShortCode}, Note: "short code"}
+	if s.region == "" {
+		m.Tags = append(m.Tags, TagRegionGuessed)
+	}
+	return m, true
+}
+
+// validPhone validates digits (international without "+" when region is
+// empty), first against the possible lengths of the region's numbers, which
+// rejects most non-numbers cheaply, then with libphonenumber.
+func (x *Extractor) validPhone(digits, region string) (indicator.PhoneNumber, bool) {
+	if !possibleLength(digits, region) {
+		return indicator.PhoneNumber{}, false
+	}
+	key := region + ":" + digits
+	if r, ok := x.phones.get(key); ok {
+		return r.p, r.ok
+	}
+	in := digits
+	if region == "" {
+		in = "+" + digits
+	}
+	p, err := indicator.ParsePhone(in, region)
+	x.phones.put(key, phoneResult{p: p, ok: err == nil})
+	return p, err == nil
+}
+
+// regionShape is what libphonenumber's metadata says of a region's numbers.
+type regionShape struct {
+	code    string // calling code
+	prefix  string // national (trunk) prefix, "0" in most places
+	lengths uint32 // bit n set: a national significant number may have n digits
+}
+
+var (
+	shapesOnce sync.Once
+	shapes     map[string]regionShape // by region
+	codeShapes map[string]uint32      // by calling code: union of lengths
+)
+
+func loadShapes() {
+	shapes, codeShapes = map[string]regionShape{}, map[string]uint32{}
+	coll, err := phonenumbers.MetadataCollection()
+	if err != nil {
+		return
+	}
+	for _, m := range coll.GetMetadata() {
+		var bits uint32
+		for _, n := range m.GetGeneralDesc().GetPossibleLength() {
+			if n > 0 && n < 32 {
+				bits |= 1 << uint(n)
+			}
+		}
+		code := strconv.Itoa(int(m.GetCountryCode()))
+		shapes[m.GetId()] = regionShape{code: code, prefix: m.GetNationalPrefix(), lengths: bits}
+		codeShapes[code] |= bits
+	}
+}
+
+func possibleLength(digits, region string) bool {
+	shapesOnce.Do(loadShapes)
+	if region == "" {
+		for n := 1; n <= 3 && n < len(digits); n++ {
+			if bits, ok := codeShapes[digits[:n]]; ok {
+				return bits&(1<<uint(len(digits)-n)) != 0
+			}
+		}
+		return false
+	}
+	sh, ok := shapes[region]
+	if !ok {
+		return true // unknown to the fast path: let the library decide
+	}
+	if sh.lengths&(1<<uint(len(digits))) != 0 {
+		return true
+	}
+	if sh.prefix != "" && strings.HasPrefix(digits, sh.prefix) && len(digits) > len(sh.prefix) {
+		return sh.lengths&(1<<uint(len(digits)-len(sh.prefix))) != 0
+	}
+	return false
+}
+
+// guessRegion guesses the region of a text's national phone numbers from
+// its script, and for Latin-script text from currency signs and a few
+// telling words. It returns "" when it cannot tell, and says why.
+func guessRegion(f *folded, cues cueIndex) (string, string) {
+	switch {
+	case f.kana > 0:
+		return "JP", "Japanese text"
+	case f.hangul > 0:
+		return "KR", "Korean text"
+	case f.thai > 0 && f.thai >= f.han:
+		return "TH", "Thai text"
+	case f.khmer > 0:
+		return "KH", "Khmer text"
+	case f.burmese > 0:
+		return "MM", "Burmese text"
+	case f.lao > 0:
+		return "LA", "Lao text"
+	case f.han > 0:
+		return "CN", "Chinese text"
+	case f.viet > 0:
+		return "VN", "Vietnamese text"
+	}
+	low := strings.ToLower(f.text)
+	if r, why := wordsRegion(low); r != "" {
+		return r, why
+	}
+	if i := strings.Index(f.text, "Rp"); i >= 0 && i+2 < len(f.text) && (isDigit(f.text[i+2]) || f.text[i+2] == '.' || f.text[i+2] == ' ') {
+		return "ID", "rupiah amounts"
+	}
+	for _, c := range []struct{ sign, region, why string }{
+		{"£", "GB", "pound sign"}, {"₹", "IN", "rupee sign"}, {"₱", "PH", "peso sign"}, {"₦", "NG", "naira sign"},
+		{"viettel", "VN", "Vietnamese carrier"}, {"vinaphone", "VN", "Vietnamese carrier"}, {"mobifone", "VN", "Vietnamese carrier"},
+		{"telkomsel", "ID", "Indonesian carrier"}, {"indosat", "ID", "Indonesian carrier"},
+		{"rupiah", "ID", "Indonesian currency"},
+		{" rm", "MY", "ringgit"}, {"ringgit", "MY", "Malaysian currency"}, {"naira", "NG", "Nigerian currency"},
+		{" rs.", "IN", "rupees"}, {"rupees", "IN", "Indian currency"},
+	} {
+		if strings.Contains(low, c.sign) {
+			return c.region, c.why
+		}
+	}
+	return "", "no region could be guessed from the text"
+}
+
+// regionWords are common words of languages written in Latin script without
+// telling letters: Indonesian, and Vietnamese typed without diacritics.
+var regionWords = map[string][]string{
+	"ID": {"yang", "dan", "di", "ini", "itu", "untuk", "dengan", "anda", "kamu", "aja", "sudah", "sdh", "tidak", "gratis", "pulsa", "hub", "ke", "dari", "dapat", "bisa", "utk", "yg", "dgn",
+		"tanpa", "akan", "atau", "pada", "juga", "bagi", "hanya", "segera", "hubungi", "kami", "silahkan", "selamat", "dapatkan", "paket", "kartu", "nomor",
+		"hadiah", "pemenang", "rekening", "uang", "saja", "nikmati", "khusus", "berlaku", "sampai", "hari", "bulan", "ribu", "juta", "jt", "rb", "kredit"},
+	"VN": {"quy", "khach", "cua", "ban", "va", "cac", "duoc", "khong", "nhan", "tai", "chi", "tiet", "dich", "vu", "tu", "choi", "soan", "gui", "tien", "dang", "ky",
+		"lien", "voi", "den", "cho", "nhieu", "ngay", "vui", "long", "hoac", "neu", "khi", "moi", "mien", "phi", "thong", "bao", "nguoi", "tuyen", "hoa", "hong"},
+}
+
+// wordsRegion guesses a region when at least three distinct telling words
+// of its language appear and they outnumber English ones.
+func wordsRegion(low string) (string, string) {
+	words := strings.FieldsFunc(low, func(r rune) bool { return !(r >= 'a' && r <= 'z') })
+	seen := map[string]bool{}
+	for _, w := range words {
+		seen[w] = true
+	}
+	english := 0
+	for _, w := range []string{"the", "and", "you", "your", "to", "for", "is", "of", "are", "call", "now"} {
+		if seen[w] {
+			english++
+		}
+	}
+	for _, region := range []string{"ID", "VN"} {
+		n := 0
+		for _, w := range regionWords[region] {
+			if seen[w] {
+				n++
+			}
+		}
+		if n >= 3 && n > english {
+			return region, map[string]string{"ID": "Indonesian words", "VN": "Vietnamese words"}[region]
+		}
+	}
+	return "", ""
+}
+
+// dialBefore reports whether a dialling verb or label ends right before
+// position fs: nothing but spaces, ":" or "-" and a connecting word ("to",
+// "ke", "tới") between.
+func (s *scan) dialBefore(fs int) bool {
+	t := s.f.text
+	end, ok := s.cues.nearest(fs, 12, cueDial)
+	if !ok {
+		return false
+	}
+	gap := strings.ToLower(strings.Trim(t[end:fs], " :-\t"))
+	switch gap {
+	case "", "to", "ke", "tới", "toi", "den", "đến":
+		return true
+	}
+	return false
+}
