@@ -54,7 +54,7 @@ func TestBech32Vectors(t *testing.T) {
 	// Bech32, now invalid for v1+); the data set's note says so.
 	superseded := map[string]bool{
 		"bc1pw508d6qejxtdg4y5r3zarvary0c5xw7kw508d6qejxtdg4y5r3zarvary0c5xw7k7grplx": true,
-		"BC1SW50QA3JX3S": true,
+		"BC1SW50QA3JX3S":                       true,
 		"bc1zw508d6qejxtdg4y5r3zarvaryvg6kdaj": true,
 	}
 	n := 0

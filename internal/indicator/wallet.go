@@ -308,4 +308,3 @@ func Bech32Check(s string) (bech32m bool, err error) {
 	}
 	return variant == bech32.VersionM, nil
 }
-
