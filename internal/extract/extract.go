@@ -15,6 +15,7 @@
 package extract
 
 import (
+	"math"
 	"sort"
 	"strings"
 	"sync"
@@ -38,7 +39,6 @@ const (
 // Match is one indicator found in a text. Offsets are byte offsets into the
 // text given to Extract (UTF-8); Raw is that text between them.
 type Match struct {
-	ID         string         `json:"id,omitempty"` // the record's ID in batch input
 	Kind       indicator.Kind `json:"kind"`
 	Value      string         `json:"value"`
 	Raw        string         `json:"raw"`
@@ -55,8 +55,11 @@ type Match struct {
 	Network string `json:"network,omitempty"`
 	// Note names what the value is when Vigil knows ("Police", a place's
 	// name) or why its confidence is low.
-	Note string   `json:"note,omitempty"`
-	Tags []string `json:"tags,omitempty"`
+	Note string `json:"note,omitempty"`
+	// Warning names a warninglist of shared infrastructure the value is on
+	// (a cloud range, a link shortener): reported, but still an indicator.
+	Warning string   `json:"warning,omitempty"`
+	Tags    []string `json:"tags,omitempty"`
 }
 
 // Tags a match may carry.
@@ -73,10 +76,12 @@ const (
 	TagAmbiguous     = "ambiguous"      // a place name with an everyday meaning too
 )
 
-// KnownGood tells whether a canonical value is on a known-good list and why.
-// Package warninglist implements it over MISP warninglists.
+// KnownGood tells whether a canonical value is on a list of values that are
+// not scam indicators, and why. benign means known-good; otherwise the hit
+// is a warning (shared infrastructure such as a cloud range or a link
+// shortener). Package warninglist implements it over MISP warninglists.
 type KnownGood interface {
-	KnownGood(kind indicator.Kind, value string) (reason string, ok bool)
+	KnownGood(kind indicator.Kind, value string) (note string, benign, ok bool)
 }
 
 // Options configure an Extractor.
@@ -170,6 +175,7 @@ type scan struct {
 	guessReason string
 	found       []found
 	claimed     []span // folded spans taken by links and wallets, sorted
+	classified  bool   // the current number run has yielded a number
 }
 
 type span struct{ start, end int }
@@ -241,17 +247,20 @@ func (s *scan) finish(lo, hi int) []Match {
 		} else {
 			m.Raw = s.orig[m.Start:m.End]
 		}
-		if m.Hint == HintNone {
+		if m.Hint == HintNone && m.Kind != indicator.Place {
 			m.Hint = s.hint(f.fs, f.fe)
 		}
 		if kg := s.x.opts.KnownGood; kg != nil && !m.KnownGood {
-			if why, ok := kg.KnownGood(m.Kind, m.Value); ok {
-				m.KnownGood, m.Note = true, why
+			if note, benign, ok := kg.KnownGood(m.Kind, m.Value); ok && benign {
+				m.KnownGood, m.Note = true, note
+			} else if ok {
+				m.Warning = note
 			}
 		}
 		if m.KnownGood {
 			m.Hint = HintNone
 		}
+		m.Confidence = math.Round(m.Confidence*100) / 100
 		out = append(out, m)
 	}
 	return out
@@ -267,7 +276,7 @@ func (s *scan) hint(fs, fe int) Hint {
 		return HintPayment
 	case c&cueRecruit != 0:
 		return HintRecruiter
-	case c&(cueContact|cuePhone|cueWeChat|cueQQ|cueTelegram|cueWhatsApp|cueLINE|cueZalo|cueSMS) != 0:
+	case c&(cueContact|cuePhone|cueDial|cueWeChat|cueQQ|cueTelegram|cueWhatsApp|cueLINE|cueZalo|cueSMS) != 0:
 		return HintContact
 	}
 	return HintNone

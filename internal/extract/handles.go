@@ -85,12 +85,18 @@ func skipFiller(t string, i int) int {
 // "WeChat account", "Telegram channel", "LINE official".
 func plausibleID(id string) bool {
 	l := strings.ToLower(strings.TrimPrefix(id, "@"))
-	if notIDs[l] || strings.Trim(l, l[:1]) == "" {
-		return false // a word, or a placeholder such as "xxxxxxx"
+	if notIDs[l] || strings.Trim(l, l[:1]) == "" || masked(l) || strings.HasSuffix(l, "_") {
+		return false // a word, a placeholder ("PLACE_") or a masked ID ("yunxxxxxxx")
 	}
 	// A real ID mixes in a digit or underscore, or is not a plain word.
 	hasDigit := strings.ContainsAny(l, "0123456789_")
 	return hasDigit || len(l) >= 6
+}
+
+// masked reports whether a value has characters blotted out with a run of
+// x's or asterisks, as in anonymised data sets ("yunxxxxxxx", "folxxxxola").
+func masked(l string) bool {
+	return strings.Contains(l, "xxxx") || strings.Contains(l, "***")
 }
 
 var notIDs = map[string]bool{}

@@ -435,7 +435,7 @@ func (s *scan) email(hs, he int) int {
 		return he
 	}
 	v, err := indicator.ParseEmail(t[ls:he])
-	if err != nil || messageIDLine(t, ls) {
+	if err != nil || messageIDLine(t, ls) || masked(strings.ToLower(t[ls:at])) || !plausibleBareHost(t[hs:he]) {
 		return he
 	}
 	s.claim(ls, he)
@@ -449,6 +449,22 @@ func (s *scan) email(hs, he int) int {
 
 func emailLocalByte(c byte) bool {
 	return isAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '=' || c == '~'
+}
+
+// plausibleBareHost rejects names under a rarely used TLD whose registrable
+// label is text shorthand rather than a name: "de.am", "no.pin",
+// "763179369.GRATIS", "400sq.mtr" (square metres).
+func plausibleBareHost(host string) bool {
+	h, err := indicator.ParseDomain(host)
+	if err != nil {
+		return false
+	}
+	tld := h.Value[strings.LastIndexByte(h.Value, '.')+1:]
+	if commonTLDs[tld] || h.IDN {
+		return true
+	}
+	sld := h.Site[:strings.IndexByte(h.Site, '.')]
+	return len(sld) > 2 && !isDigit(sld[0])
 }
 
 // fileExtensions are TLDs that are also common file name endings: a bare
@@ -477,7 +493,6 @@ func (s *scan) domain(hs, he int, host, tld string) {
 	if fileExtensions[ltld] {
 		return
 	}
-	sld := h.Site[:strings.IndexByte(h.Site, '.')]
 	low := strings.ToLower(host)
 	switch {
 	case strings.HasPrefix(low, "href") || strings.HasPrefix(low, "mailto"):
@@ -486,8 +501,8 @@ func (s *scan) domain(hs, he int, host, tld string) {
 		return // "construction.Software.MS": words, not a name
 	case ltld == "br" && strings.Count(h.Value, ".") < 2:
 		return // "answered.br": an HTML <br> with its brackets stripped
-	case !commonTLDs[ltld] && (len(sld) <= 2 || allDigits(sld)):
-		return // "de.am", "no.pin", "763179369.GRATIS": text shorthand
+	case !plausibleBareHost(h.Value):
+		return
 	}
 	conf := 0.8
 	if !commonTLDs[ltld] && !h.IDN {

@@ -325,6 +325,7 @@ func (s *scan) numberSpan(start, end int) {
 	if s.cues.in(max(0, start-8), start)&cueRef != 0 {
 		return // "Ref:763179369", "订单号 2024..."
 	}
+	s.classified = false
 	if len(r.toks) > 200 {
 		// A long list of numbers: classify each token or short group on its own.
 		r.toks = r.toks[:200]
@@ -378,6 +379,12 @@ func splitTokens(toks []numTok, t string) []numTok {
 func (s *scan) classify(r numRun) {
 	n := len(r.toks)
 	for a := 0; a < n; {
+		if r.plus && a > 0 && a < 4 && !s.classified {
+			// "+44 7700 900123" that is not a valid number: its tail is
+			// not a national number either.
+			a++
+			continue
+		}
 		var best Match
 		bestB, bfs, bfe := -1, 0, 0
 		for b := min(n, a+5); b > a; b-- {
@@ -395,6 +402,7 @@ func (s *scan) classify(r numRun) {
 			continue
 		}
 		s.add(best, bfs, bfe, prioNumber)
+		s.classified = true
 		a = bestB
 	}
 }

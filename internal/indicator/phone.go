@@ -97,3 +97,9 @@ func CallingCodeRegion(code int) string {
 	}
 	return r
 }
+
+// RegionKnown reports whether r (ISO 3166-1 alpha-2) is a region with
+// telephone numbering metadata.
+func RegionKnown(r string) bool {
+	return len(r) == 2 && phonenumbers.GetCountryCodeForRegion(strings.ToUpper(r)) != 0
+}
