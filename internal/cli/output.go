@@ -60,12 +60,13 @@ func (j *jsonWriter) Write(r record) error {
 		sep = "[\n"
 	}
 	j.n++
-	b, err := json.Marshal(r)
-	if err != nil {
+	var b strings.Builder
+	enc := newEncoder(&b)
+	if err := enc.Encode(r); err != nil {
 		return err
 	}
 	j.w.WriteString(sep)
-	_, err = j.w.Write(b)
+	_, err := j.w.WriteString(strings.TrimSuffix(b.String(), "\n"))
 	return err
 }
 
@@ -91,8 +92,8 @@ func newCSVWriter(w *bufio.Writer) *csvWriter {
 }
 
 func (c *csvWriter) Write(r record) error {
-	return c.cw.Write([]string{r.idText(), string(r.Kind), csvSafe(r.Value), csvSafe(r.Raw), strconv.Itoa(r.Start), strconv.Itoa(r.End),
-		formatConfidence(r.Confidence), string(r.Hint), strconv.FormatBool(r.KnownGood), r.Region, r.Network, r.Note, r.Warning, strings.Join(r.Tags, " ")})
+	return c.cw.Write([]string{csvSafe(r.idText()), string(r.Kind), csvSafe(r.Value), csvSafe(r.Raw), strconv.Itoa(r.Start), strconv.Itoa(r.End),
+		formatConfidence(r.Confidence), string(r.Hint), strconv.FormatBool(r.KnownGood), r.Region, r.Network, csvSafe(r.Note), csvSafe(r.Warning), strings.Join(r.Tags, " ")})
 }
 
 // csvSafe keeps a value from being read as a formula by a spreadsheet
@@ -113,9 +114,12 @@ func (c *csvWriter) Close() error {
 }
 
 // tableWriter prints aligned columns for people. Long values are cut.
+// When the input changes (another file, another JSONL record) its id is
+// printed on a line of its own.
 type tableWriter struct {
-	w *bufio.Writer
-	n int
+	w      *bufio.Writer
+	n      int
+	lastID string
 }
 
 func (t *tableWriter) Write(r record) error {
@@ -136,11 +140,11 @@ func (t *tableWriter) Write(r record) error {
 	if r.Network != "" {
 		note = strings.TrimSpace(r.Network + " " + note)
 	}
-	prefix := ""
-	if len(r.ID) > 0 && r.idText() != "-" {
-		prefix = r.idText() + ": "
+	if id := r.idText(); len(r.ID) > 0 && id != "-" && id != t.lastID {
+		fmt.Fprintf(t.w, "── %s\n", oneLine(id))
+		t.lastID = id
 	}
-	_, err := fmt.Fprintf(t.w, "%s%-12s %s %s %-15s %-4s %-9s %s\n", prefix, r.Kind, pad(r.Value, 44), pad(oneLine(r.Raw), 28),
+	_, err := fmt.Fprintf(t.w, "%-12s %s %s %-15s %-4s %-9s %s\n", r.Kind, pad(r.Value, 44), pad(oneLine(r.Raw), 28),
 		fmt.Sprintf("%d-%d", r.Start, r.End), formatConfidence(r.Confidence), r.Hint, note)
 	return err
 }

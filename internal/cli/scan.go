@@ -106,8 +106,12 @@ func runScan(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "vigil scan: note: no --region given: %d national phone number(s) were read as %s; give --region to be sure\n",
 			s.guessed, strings.Join(s.guessNotes, ", "))
 	}
+	if e.ctx.Err() != nil {
+		fmt.Fprintln(e.stderr, "vigil scan: interrupted")
+		return ExitError
+	}
 	switch {
-	case s.failed || e.ctx.Err() != nil:
+	case s.failed:
 		return ExitError
 	case s.found == 0:
 		return ExitNone
@@ -122,6 +126,9 @@ func (f *scanFlags) extractor() (*extract.Extractor, error) {
 	}
 	if f.kinds != "" {
 		for _, k := range strings.Split(f.kinds, ",") {
+			if strings.TrimSpace(k) == "" {
+				continue
+			}
 			kind, err := indicator.ParseKind(k)
 			if err != nil {
 				return nil, err
@@ -160,6 +167,7 @@ type scanRun struct {
 	found      int
 	guessed    int
 	guessNotes []string
+	reason     string // how the current input's region was guessed
 	failed     bool
 }
 
@@ -199,10 +207,8 @@ func (s *scanRun) file(name string) error {
 		return s.jsonl(name, text)
 	}
 	id, _ := json.Marshal(name)
+	s.reason = "guessed from the text"
 	_, err = s.x.Stream(text, extract.StreamOptions{}, func(m extract.Match) error {
-		if hasTag(m, extract.TagRegionGuessed) {
-			s.noteGuess(m, "guessed from the text")
-		}
 		return s.emit(id, m)
 	})
 	if err != nil {
@@ -232,10 +238,11 @@ func (s *scanRun) emit(id json.RawMessage, m extract.Match) error {
 	if m.Confidence < s.f.minConfidence {
 		return nil
 	}
-	for _, t := range m.Tags {
-		if t == extract.TagRegionGuessed {
-			s.guessed++
-		}
+	if hasTag(m, extract.TagRegionGuessed) {
+		s.noteGuess(m, s.reason)
+	}
+	if hasTag(m, extract.TagRegionGuessed) {
+		s.guessed++
 	}
 	s.found++
 	return s.out.Write(record{ID: id, Match: m})
@@ -285,18 +292,17 @@ func (s *scanRun) jsonlRecord(b []byte) error {
 	if rec.Text == nil {
 		return errors.New(`no "text" field`)
 	}
-	if len(rec.ID) > 0 && rec.ID[0] != '"' && (rec.ID[0] < '0' || rec.ID[0] > '9') && rec.ID[0] != '-' {
+	if len(rec.ID) == 0 || string(rec.ID) == "null" {
+		return errors.New(`no "id" field: every record needs an id to tie its indicators to`)
+	}
+	if rec.ID[0] != '"' && (rec.ID[0] < '0' || rec.ID[0] > '9') && rec.ID[0] != '-' {
 		return errors.New(`"id" must be a string or a number`)
 	}
 	res := s.x.Extract(*rec.Text)
+	s.reason = res.GuessReason
 	for _, m := range res.Matches {
 		if err := s.emit(rec.ID, m); err != nil {
 			return err
-		}
-	}
-	for _, m := range res.Matches {
-		if hasTag(m, extract.TagRegionGuessed) {
-			s.noteGuess(m, res.GuessReason)
 		}
 	}
 	return nil

@@ -2,8 +2,10 @@ package extract
 
 import (
 	"sort"
+	"strings"
 
 	"vigil/internal/phrase"
+	"vigil/internal/place"
 )
 
 // cue is a bit set of what the words near an indicator say about it.
@@ -39,7 +41,7 @@ const (
 // cueWords are the words Vigil reads as cues, in the languages of its users.
 // Latin-script words match as whole words, ignoring case.
 var cueWords = map[cue][]string{
-	cueWeChat: {"微信", "微信号", "威信", "薇信", "徽信", "微心", "维信", "V信", "v信", "VX", "wx", "加V", "加v", "+V", "+v", "加微", "wechat", "we chat",
+	cueWeChat: {"微信", "微信号", "加微信", "加微信号", "威信", "薇信", "徽信", "微心", "维信", "V信", "v信", "VX", "wx", "加V", "加v", "+V", "+v", "加微", "wechat", "we chat",
 		"weixin", "wei xin", "微x", "V❤", "v❤", "卫星号"},
 	cueQQ:       {"qq", "q q", "q.q", "q-q", "q_q", "q~q", "q0q", "q0q0", "qq号", "扣扣", "抠抠", "寇寇", "扣扣号", "企鹅号", "q号", "Q群", "qq群"},
 	cueTelegram: {"telegram", "tg", "tele", "纸飞机", "飞机", "飞机号", "电报", "teleg", "telegram id", "tg号"},
@@ -70,30 +72,61 @@ var cueWords = map[cue][]string{
 	cueBEP20:  {"bep20", "bep-20", "bep 20", "bsc", "币安链", "币安智能链", "bnb chain"},
 	cueUSDT:   {"usdt", "泰达币", "u币", "泰达", "tether"},
 	cueCrypto: {"钱包", "钱包地址", "收款地址", "充值地址", "地址", "wallet", "address", "crypto", "bitcoin", "btc", "比特币", "虚拟币", "币"},
-	cueDial: {"call", "dial", "ring", "拨打", "致电", "请拨", "lh", "lh:", "cs", "cs:", "cskh", "hotline", "helpline", "热线", "专线", "gọi", "goi",
+	cueDial: {"call", "dial", "ring", "拨打", "致电", "请拨", "请拨打", "lh", "lh:", "cs", "cs:", "cskh", "hotline", "helpline", "热线", "专线", "gọi", "goi",
 		"hubungi", "hub", "tel", "telp", "โทร", "gửi", "gui", "krm", "kirim", "soạn", "send", "sms ke", "ketik"},
-	cueRef:      {"ref", "ref.", "ref no", "reference", "order", "order no", "order id", "invoice", "订单号", "单号", "编号", "流水号", "工号", "验证码", "code", "otp", "pin", "kode", "mã"},
+	cueRef:      {"ref", "ref.", "ref no", "reference", "order", "order no", "order id", "invoice", "订单", "订单号", "单号", "编号", "流水号", "工号", "验证码", "code", "otp", "pin", "kode", "mã"},
 	cueNotAddr:  {"pgp", "gpg", "fingerprint", "key id", "keyid", "txid", "tx hash", "transaction hash", "hash", "sha1", "md5", "交易哈希", "哈希"},
 	cuePlaceCtx: {"缅甸", "缅北", "柬埔寨", "老挝", "泰国", "园区", "诈骗", "电诈", "边境", "偷渡", "myanmar", "burma", "cambodia", "laos", "thailand", "compound", "border", "scam", "trafficked", "kokang", "越南"},
 }
 
-// cueSet is the phrase set of every cue word; a phrase's ID is the union of
-// the cues it gives (卡号 is both a bank and a card cue).
-var cueSet = func() *phrase.Set {
-	union := map[string]cue{}
+// A phrase ID holds the cues a word gives in its low 32 bits (卡号 is both a
+// bank and a card cue) and, above them, 1 + the index of the place name it
+// is, if any (缅北 is a cue and a place).
+const placeShift = 32
+
+// phraseSet builds the phrase set of every cue word and every place name.
+//
+// The matcher reports one phrase per position, the longest, so a place name
+// also carries the cues of the cue words inside it ("KK园区" holds 园区).
+func phraseSet(names []place.Name) *phrase.Set {
+	cues := map[string]cue{}
 	for c, words := range cueWords {
 		for _, w := range words {
-			union[w] |= c
+			cues[strings.ToLower(w)] |= c
 		}
 	}
-	words := make([]string, 0, len(union))
-	ids := make([]int, 0, len(union))
-	for w, c := range union {
-		words = append(words, w)
-		ids = append(ids, int(c))
+	placeOf := map[string]int{}
+	for i, n := range names {
+		t := strings.ToLower(n.Alias.Text)
+		if _, dup := placeOf[t]; !dup { // "Shwe Kokko" and "Shwe KokKo" are one phrase
+			placeOf[t] = i + 1
+		}
+	}
+	words := make([]string, 0, len(cues)+len(placeOf))
+	ids := make([]int, 0, len(cues)+len(placeOf))
+	for w, c := range cues {
+		id := int(c)
+		if p, ok := placeOf[w]; ok {
+			id |= p << placeShift
+		}
+		words, ids = append(words, w), append(ids, id)
+	}
+	for w, p := range placeOf {
+		if _, done := cues[w]; done {
+			continue
+		}
+		var inner cue
+		for cw, c := range cues {
+			// Only cue words of scripts without spaces: "wa" inside
+			// "myawaddy" is no WhatsApp.
+			if !strings.ContainsAny(cw, "abcdefghijklmnopqrstuvwxyz") && strings.Contains(w, cw) {
+				inner |= c
+			}
+		}
+		words, ids = append(words, w), append(ids, p<<placeShift|int(inner))
 	}
 	return phrase.New(words, ids)
-}()
+}
 
 // cueHit is one cue word found in the text.
 type cueHit struct {
@@ -104,12 +137,25 @@ type cueHit struct {
 // cueIndex holds every cue word in a text, in order, for window queries.
 type cueIndex []cueHit
 
-func findCues(text string) cueIndex {
+// placeHit is a place name found in the text.
+type placeHit struct {
+	start, end int
+	name       place.Name
+}
+
+// findPhrases finds cue words and place names in one pass.
+func (x *Extractor) findPhrases(text string) (cueIndex, []placeHit) {
 	var hits cueIndex
-	cueSet.Find(text, func(m phrase.Match) {
-		hits = append(hits, cueHit{m.Start, m.End, cue(m.ID)})
+	var places []placeHit
+	x.phrases.Find(text, func(m phrase.Match) {
+		if p := m.ID >> placeShift; p > 0 {
+			places = append(places, placeHit{m.Start, m.End, x.names[p-1]})
+		}
+		if c := cue(m.ID & (1<<placeShift - 1)); c != 0 {
+			hits = append(hits, cueHit{m.Start, m.End, c})
+		}
 	})
-	return hits
+	return hits, places
 }
 
 // in returns the union of cues of the words that end within [from, to).

@@ -21,6 +21,7 @@ import (
 	"sync"
 
 	"vigil/internal/indicator"
+	"vigil/internal/phrase"
 	"vigil/internal/place"
 )
 
@@ -102,15 +103,16 @@ type Options struct {
 
 // Extractor finds indicators. It is safe for concurrent use.
 type Extractor struct {
-	opts   Options
-	kinds  map[indicator.Kind]bool
-	phones *phoneCache
-	places *place.Gazetteer
+	opts    Options
+	kinds   map[indicator.Kind]bool
+	phones  *phoneCache
+	names   []place.Name // the gazetteer's names, by phrase ID
+	phrases *phrase.Set  // cue words and place names
 }
 
 // New returns an Extractor.
 func New(opts Options) *Extractor {
-	x := &Extractor{opts: opts, phones: newPhoneCache(1 << 16), places: opts.Gazetteer}
+	x := &Extractor{opts: opts, phones: newPhoneCache(1 << 16)}
 	x.opts.Region = strings.ToUpper(opts.Region)
 	if len(opts.Kinds) > 0 {
 		x.kinds = map[indicator.Kind]bool{}
@@ -118,9 +120,12 @@ func New(opts Options) *Extractor {
 			x.kinds[k] = true
 		}
 	}
-	if x.places == nil {
-		x.places = place.Default()
+	g := opts.Gazetteer
+	if g == nil {
+		g = place.Default()
 	}
+	x.names = g.Names()
+	x.phrases = phraseSet(x.names)
 	return x
 }
 
@@ -150,18 +155,18 @@ func (x *Extractor) ExtractRange(text string, lo, hi int) Result {
 
 func (x *Extractor) extract(text string, lo, hi int) Result {
 	s := &scan{x: x, f: fold(text), orig: text}
-	s.cues = findCues(s.f.text)
-	s.region, s.guessed, s.guessReason = x.opts.Region, false, ""
-	if s.region == "" {
-		s.region, s.guessReason = guessRegion(s.f, s.cues)
-		s.guessed = true
-	}
+	s.cues, s.places = x.findPhrases(s.f.text)
+	s.regionSet, s.region = x.opts.Region != "", x.opts.Region
 	s.links()
 	s.tokens()
 	s.handles()
 	s.placeNames()
 	ms := s.finish(lo, hi)
-	return Result{Matches: ms, Region: s.region, Guessed: s.guessed, GuessReason: s.guessReason}
+	res := Result{Matches: ms, Region: s.region, Guessed: s.guessed, GuessReason: s.guessReason}
+	if !s.regionSet {
+		res.Region, res.Guessed, res.GuessReason = "", false, "no national number needed a region"
+	}
+	return res
 }
 
 // scan is the state of one extraction.
@@ -170,7 +175,9 @@ type scan struct {
 	f           *folded
 	orig        string
 	cues        cueIndex
-	region      string
+	places      []placeHit
+	region      string // read it through reg(): the guess is made when first needed
+	regionSet   bool
 	guessed     bool
 	guessReason string
 	found       []found
@@ -195,6 +202,17 @@ const (
 	prioLink
 	prioWallet
 )
+
+// reg returns the region for national phone numbers: the one given, or a
+// guess from the text made the first time a number needs it (most texts
+// have none, and guessing reads the whole text).
+func (s *scan) reg() string {
+	if !s.regionSet {
+		s.region, s.guessReason = guessRegion(s.f)
+		s.guessed, s.regionSet = true, true
+	}
+	return s.region
+}
 
 func (s *scan) add(m Match, fs, fe, prio int) {
 	if !s.x.want(m.Kind) {
@@ -247,8 +265,8 @@ func (s *scan) finish(lo, hi int) []Match {
 		} else {
 			m.Raw = s.orig[m.Start:m.End]
 		}
-		if m.Hint == HintNone && m.Kind != indicator.Place {
-			m.Hint = s.hint(f.fs, f.fe)
+		if m.Kind != indicator.Place {
+			m.Hint = s.hint(m.Kind, f.fs, f.fe)
 		}
 		if kg := s.x.opts.KnownGood; kg != nil && !m.KnownGood {
 			if note, benign, ok := kg.KnownGood(m.Kind, m.Value); ok && benign {
@@ -266,16 +284,24 @@ func (s *scan) finish(lo, hi int) []Match {
 	return out
 }
 
-// hint reads the cue words just before (and a little after) a match.
-func (s *scan) hint(fs, fe int) Hint {
+// hint reads the cue words just before (and a little after) a match. A
+// wallet, card or account is where money goes unless the words say more (a
+// ransom); a messaging account is a way to reach someone unless they say
+// more (a recruiter).
+func (s *scan) hint(k indicator.Kind, fs, fe int) Hint {
 	c := s.cues.in(max(0, fs-60), fs) | s.cues.in(fe, min(len(s.f.text), fe+24))
+	money := k.IsWallet() || k == indicator.Card || k == indicator.BankAccount || k == indicator.IBAN
 	switch {
 	case c&cueRansom != 0:
 		return HintRansom
-	case c&(cuePayment|cueBank|cueCard) != 0:
+	case money:
 		return HintPayment
 	case c&cueRecruit != 0:
 		return HintRecruiter
+	case k.IsHandle():
+		return HintContact
+	case c&(cuePayment|cueBank|cueCard) != 0:
+		return HintPayment
 	case c&(cueContact|cuePhone|cueDial|cueWeChat|cueQQ|cueTelegram|cueWhatsApp|cueLINE|cueZalo|cueSMS) != 0:
 		return HintContact
 	}

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"sort"
 	"unicode/utf8"
 )
 
@@ -8,23 +9,76 @@ import (
 // character that matters: full-width ASCII becomes ASCII, circled and other
 // decorated digits become digits, runs of Chinese numerals long enough to be
 // a number become digits, defanged dots and at-signs ("[.]", "(dot)",
-// "[at]") become "." and "@", and zero-width characters disappear. pos maps
-// every byte of text back to the byte of the original it came from, so
-// matches report offsets and raw text of the original.
+// "[at]") become "." and "@", and zero-width characters disappear. Offsets
+// in text map back to the original through shifts, so matches report
+// offsets and raw text of the original.
 type folded struct {
 	text string
-	pos  []int32 // len(text)+1 entries; nil when text is the original
+	// shifts records where the folded text stops lining up with the
+	// original: from folded offset at on, original = folded + delta. Sorted
+	// by at; empty when nothing changed length.
+	shifts []shift
 	// Script counts of letters seen, for guessing the region of national
 	// phone numbers.
 	han, thai, khmer, burmese, lao, hangul, kana, viet, latin int
 }
 
+type shift struct{ at, delta int }
+
 // orig returns the original byte offset of folded offset i.
 func (f *folded) orig(i int) int {
-	if f.pos == nil {
+	k := sort.Search(len(f.shifts), func(k int) bool { return f.shifts[k].at > i })
+	if k == 0 {
 		return i
 	}
-	return int(f.pos[i])
+	return i + f.shifts[k-1].delta
+}
+
+// folder builds a folded text: unchanged stretches of the original are
+// copied in bulk, replacements are recorded with a shift.
+type folder struct {
+	src  string
+	b    []byte
+	f    *folded
+	from int // start of the stretch of src not yet copied
+}
+
+func (w *folder) flush(upto int) {
+	w.b = append(w.b, w.src[w.from:upto]...)
+	w.from = upto
+}
+
+// replace puts rep in place of src[i:j]. Every byte of rep maps to i; the
+// text after maps on from j.
+func (w *folder) replace(i, j int, rep string) {
+	w.flush(i)
+	at := len(w.b)
+	if len(rep) > 0 {
+		w.mark(at, i)
+		if len(rep) > 1 {
+			// Bytes of a multi-byte replacement all map to the start.
+			for k := 1; k < len(rep); k++ {
+				w.mark(at+k, i)
+			}
+		}
+	}
+	w.b = append(w.b, rep...)
+	w.from = j
+	w.mark(len(w.b), j)
+}
+
+func (w *folder) mark(at, orig int) {
+	d := orig - at
+	sh := w.f.shifts
+	if n := len(sh); n > 0 && sh[n-1].at == at {
+		sh[n-1].delta = d
+		w.f.shifts = sh
+		return
+	}
+	if n := len(sh); (n == 0 && d == 0) || (n > 0 && sh[n-1].delta == d) {
+		return
+	}
+	w.f.shifts = append(sh, shift{at, d})
 }
 
 // fold prepares s for the detectors. Pure ASCII text with nothing to
@@ -36,20 +90,14 @@ func fold(s string) *folded {
 		f.countLatin(s)
 		return f
 	}
-	b := make([]byte, 0, len(s))
-	pos := make([]int32, 0, len(s)+1)
-	emit := func(c byte, at int) {
-		b = append(b, c)
-		pos = append(pos, int32(at))
-	}
+	w := &folder{src: s, f: f}
+	var one [1]byte
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c == '[' || c == '(' || c == '{' {
 				if rep, n := defang(s[i:]); n > 0 {
-					for k := 0; k < len(rep); k++ {
-						emit(rep[k], i)
-					}
+					w.replace(i, i+n, rep)
 					i += n
 					continue
 				}
@@ -57,63 +105,75 @@ func fold(s string) *folded {
 			if isLetter(c) {
 				f.latin++
 			}
-			emit(c, i)
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
+		if r >= 0x4E00 && r <= 0x9FFF && !cjkSpecial(r) {
+			f.han++ // the common case in Chinese text: kept as is
+			i += size
+			continue
+		}
 		switch {
 		case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
-			emit(byte(r-0xFEE0), i)
+			one[0] = byte(r - 0xFEE0)
+			w.replace(i, i+size, string(one[:]))
 		case r == 0x3000 || r == 0x00A0 || (r >= 0x2000 && r <= 0x200A) || r == 0x202F || r == 0x205F:
-			emit(' ', i)
+			w.replace(i, i+size, " ")
 		case r == 0x200B || r == 0x200C || r == 0x200D || r == 0x2060 || r == 0xFEFF || r == 0x00AD:
-			// zero-width and soft hyphen: dropped
+			w.replace(i, i+size, "") // zero-width and soft hyphen: dropped
 		case r >= 0x2010 && r <= 0x2015 || r == 0x2212 || r == 0xFE63:
-			emit('-', i)
-		case (r == '。' || r == '点' || r == '點' || r == '｡') && between(b, s[i+size:]):
-			emit('.', i)
+			w.replace(i, i+size, "-")
+		case (r == '。' || r == '点' || r == '點' || r == '｡') && w.between(i, s[i+size:]):
+			w.replace(i, i+size, ".")
 		case decoratedDigit(r) >= 0:
 			d := decoratedDigit(r)
 			if d >= 10 { // ⑩..⑳: two digits
-				emit(byte('0'+d/10), i)
-				emit(byte('0'+d%10), i)
+				w.replace(i, i+size, string([]byte{byte('0' + d/10), byte('0' + d%10)}))
 			} else {
-				emit(byte('0'+d), i)
+				one[0] = byte('0' + d)
+				w.replace(i, i+size, string(one[:]))
 			}
 		case chineseDigit(r) >= 0:
-			if n := numeralRun(s[i:]); n > 0 {
-				for j := i; j < i+n; {
-					r2, sz := utf8.DecodeRuneInString(s[j:])
-					if d := chineseDigit(r2); d >= 0 {
-						emit(byte('0'+d), j)
-					} else if r2 >= 0xFF10 && r2 <= 0xFF19 {
-						emit(byte(r2-0xFF10+'0'), j)
-					} else if r2 < utf8.RuneSelf {
-						emit(byte(r2), j)
-					} else {
-						emit(' ', j) // full-width space or dash inside the run
-					}
-					j += sz
+			n := numeralRun(s[i:])
+			if n == 0 {
+				f.han++
+				break
+			}
+			for j := i; j < i+n; {
+				r2, sz := utf8.DecodeRuneInString(s[j:])
+				switch {
+				case chineseDigit(r2) >= 0:
+					one[0] = byte('0' + chineseDigit(r2))
+					w.replace(j, j+sz, string(one[:]))
+				case r2 >= 0xFF10 && r2 <= 0xFF19:
+					one[0] = byte(r2 - 0xFF10 + '0')
+					w.replace(j, j+sz, string(one[:]))
+				case r2 >= utf8.RuneSelf:
+					w.replace(j, j+sz, " ") // full-width space or dash inside the run
 				}
-				i += n
-				continue
+				j += sz
 			}
-			f.han++
-			for k := 0; k < size; k++ {
-				emit(s[i+k], i)
-			}
+			i += n
+			continue
 		default:
 			f.count(r)
-			for k := 0; k < size; k++ {
-				emit(s[i+k], i+k)
-			}
 		}
 		i += size
 	}
-	pos = append(pos, int32(len(s)))
-	f.text, f.pos = string(b), pos
+	if len(w.b) == 0 && w.from == 0 {
+		f.text = s // nothing replaced
+		return f
+	}
+	w.flush(len(s))
+	f.text = string(w.b)
 	return f
+}
+
+// cjkSpecial reports whether a CJK ideograph is one fold rewrites: a
+// numeral, or 点 used as a dot.
+func cjkSpecial(r rune) bool {
+	return chineseDigit(r) >= 0 || r == '点' || r == '點'
 }
 
 // plainASCII reports whether s is ASCII with no bracket that could open a
@@ -192,10 +252,19 @@ func defang(s string) (string, int) {
 	return "", 0
 }
 
-// between reports whether a Chinese full stop or 点 sits between two ASCII
-// letters or digits ("baidu点com", "www。abc。com"), where it is a dot.
-func between(before []byte, after string) bool {
-	if len(before) == 0 || !isAlnum(before[len(before)-1]) || len(after) == 0 {
+// between reports whether a Chinese full stop or 点 at src[i] sits between
+// two ASCII letters or digits ("baidu点com", "www。abc。com"), where it is a
+// dot. The character before may be a full-width letter already folded.
+func (w *folder) between(i int, after string) bool {
+	var prev byte
+	switch {
+	case i == 0:
+	case w.from == i && len(w.b) > 0:
+		prev = w.b[len(w.b)-1] // the last replacement ended here
+	default:
+		prev = w.src[i-1]
+	}
+	if !isAlnum(prev) || len(after) == 0 {
 		return false
 	}
 	c := after[0]

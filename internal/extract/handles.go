@@ -37,15 +37,15 @@ func (s *scan) handles() {
 		switch {
 		case h.cue&cueWeChat != 0:
 			if v, err := indicator.ParseWeChat(id); err == nil && plausibleID(id) {
-				s.add(Match{Kind: indicator.WeChat, Value: v, Confidence: 0.85, Hint: HintContact}, i, j, prioHandle)
+				s.add(Match{Kind: indicator.WeChat, Value: v, Confidence: 0.85}, i, j, prioHandle)
 			}
 		case h.cue&cueTelegram != 0:
 			if v, err := indicator.ParseTelegram(id); err == nil && plausibleID(id) {
-				s.add(Match{Kind: indicator.Telegram, Value: v, Confidence: 0.85, Hint: HintContact}, i, j, prioHandle)
+				s.add(Match{Kind: indicator.Telegram, Value: v, Confidence: 0.85}, i, j, prioHandle)
 			}
 		case h.cue&cueLINE != 0:
 			if v, err := indicator.ParseLINE(id); err == nil && (plausibleID(id) || allDigits(id)) {
-				s.add(Match{Kind: indicator.LINE, Value: v, Confidence: 0.85, Hint: HintContact}, i, j, prioHandle)
+				s.add(Match{Kind: indicator.LINE, Value: v, Confidence: 0.85}, i, j, prioHandle)
 			}
 		}
 	}
@@ -138,12 +138,12 @@ func (s *scan) atNames() {
 		switch {
 		case near&cueTelegram != 0:
 			if v, err := indicator.ParseTelegram(t[a:j]); err == nil {
-				s.add(Match{Kind: indicator.Telegram, Value: v, Confidence: 0.7, Hint: HintContact}, a, j, prioHandle)
+				s.add(Match{Kind: indicator.Telegram, Value: v, Confidence: 0.7}, a, j, prioHandle)
 			}
 		case s.cues.in(j, min(len(t), j+16))&cueLINE != 0:
 			// "@054kizmi (LINE ID)": a LINE official account.
 			if v, err := indicator.ParseLINE(t[a:j]); err == nil {
-				s.add(Match{Kind: indicator.LINE, Value: v, Confidence: 0.7, Hint: HintContact}, a, j, prioHandle)
+				s.add(Match{Kind: indicator.LINE, Value: v, Confidence: 0.7}, a, j, prioHandle)
 			}
 		}
 		i = j
@@ -157,19 +157,19 @@ func (s *scan) placeNames() {
 	if !s.x.want(indicator.Place) {
 		return
 	}
-	for _, pm := range s.x.places.Find(s.f.text) {
-		if s.isClaimed(pm.Start, pm.End) {
+	for _, pm := range s.places {
+		if s.isClaimed(pm.start, pm.end) {
 			continue
 		}
-		m := Match{Kind: indicator.Place, Value: pm.Place.ID, Confidence: 0.9, Note: pm.Place.Name}
-		if pm.Alias.Ambiguous {
-			ctx := s.cues.in(max(0, pm.Start-120), pm.Start) | s.cues.in(pm.End, min(len(s.f.text), pm.End+120))
+		m := Match{Kind: indicator.Place, Value: pm.name.Place.ID, Confidence: 0.9, Note: pm.name.Place.Name}
+		if pm.name.Alias.Ambiguous {
+			ctx := s.cues.in(max(0, pm.start-120), pm.start) | s.cues.in(pm.end, min(len(s.f.text), pm.end+120))
 			if ctx&cuePlaceCtx == 0 {
 				continue
 			}
 			m.Confidence = 0.6
 			m.Tags = append(m.Tags, TagAmbiguous)
 		}
-		s.add(m, pm.Start, pm.End, prioPlace)
+		s.add(m, pm.start, pm.end, prioPlace)
 	}
 }

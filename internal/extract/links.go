@@ -23,7 +23,8 @@ func (s *scan) links() {
 		if j < 0 {
 			break
 		}
-		i = s.linkAt(i + j)
+		d := i + j
+		i = max(s.linkAt(d), d+1) // always move past this dot
 	}
 	s.ipv6()
 	s.sortClaims()
@@ -231,12 +232,15 @@ func (s *scan) schemeBefore(hs int) (string, int) {
 	if hs >= 4 && t[hs-4:hs] == ":///" {
 		hs-- // "http:///host": one slash too many
 	}
-	if hs >= 7 && t[hs-3:hs] == " //" && (strings.EqualFold(t[hs-7:hs-3], "http") || hs >= 8 && strings.EqualFold(t[hs-8:hs-3], "https")) {
+	if hs >= 7 && t[hs-3:hs] == " //" {
 		// "http //host": the colon lost, as in much forwarded spam.
-		if strings.EqualFold(t[hs-8:hs-3], "https") {
+		if hs >= 8 && strings.EqualFold(t[hs-8:hs-3], "https") {
 			return "https", hs - 8
 		}
-		return "http", hs - 7
+		if strings.EqualFold(t[hs-7:hs-3], "http") {
+			return "http", hs - 7
+		}
+		return "", 0
 	}
 	if hs < 3 || t[hs-3:hs] != "://" {
 		return "", 0

@@ -48,11 +48,11 @@ func (s *scan) phoneShaped(digits string, plus bool, before cue, nanp bool) (pho
 		p, ok := s.x.validPhone(digits[2:], "")
 		return phoneHit{PhoneNumber: p, intl: true}, ok
 	}
-	if s.region != "" {
-		if p, ok := s.x.validPhone(digits, s.region); ok {
-			return phoneHit{PhoneNumber: p, readIn: s.region}, true
+	if s.reg() != "" {
+		if p, ok := s.x.validPhone(digits, s.reg()); ok {
+			return phoneHit{PhoneNumber: p, readIn: s.reg()}, true
 		}
-		if s.region == "US" || s.region == "CA" {
+		if s.reg() == "US" || s.reg() == "CA" {
 			if strings.HasPrefix(digits, "011") {
 				p, ok := s.x.validPhone(digits[3:], "")
 				return phoneHit{PhoneNumber: p, intl: true}, ok
@@ -65,10 +65,10 @@ func (s *scan) phoneShaped(digits string, plus bool, before cue, nanp bool) (pho
 			return phoneHit{PhoneNumber: p, intl: true}, true
 		}
 	}
-	if s.region != "" && !s.guessed {
+	if s.reg() != "" && !s.guessed {
 		return phoneHit{}, false
 	}
-	if s.region == "" && (digits[0] == '0' || before&(cuePhone|cueSMS|cueContact|cueWhatsApp|cueLINE|cueTelegram) != 0) {
+	if s.reg() == "" && (digits[0] == '0' || before&(cuePhone|cueDial|cueSMS|cueContact|cueWhatsApp|cueLINE|cueTelegram) != 0) {
 		regions := fallbackRegions
 		if nanp {
 			regions = append([]string{"US"}, regions...)
@@ -94,7 +94,7 @@ func (s *scan) phoneMatch(p phoneHit, fs int) Match {
 		m.Confidence = 0.6 - 0.01*float64(p.rank)
 		m.Tags = append(m.Tags, TagRegionGuessed)
 		m.Note = "national number read as " + p.readIn + "; the text did not say which country"
-	case s.guessed:
+	case s.guessed && s.regionSet:
 		m.Confidence = 0.85
 		m.Tags = append(m.Tags, TagRegionGuessed)
 	}
@@ -104,7 +104,6 @@ func (s *scan) phoneMatch(p phoneHit, fs int) Match {
 	}{{cueWeChat, "wechat"}, {cueWhatsApp, "whatsapp"}, {cueTelegram, "telegram"}, {cueLINE, "line"}, {cueZalo, "zalo"}} {
 		if s.cues.in(max(0, fs-24), fs)&ch.c != 0 {
 			m.Tags = append(m.Tags, ch.tag)
-			m.Hint = HintContact
 		}
 	}
 	if p.Type == "premium_rate" {
@@ -119,8 +118,8 @@ func (s *scan) phoneMatch(p phoneHit, fs int) Match {
 func (s *scan) shortCode(digits string, fs int) (Match, bool) {
 	t := s.f.text
 	near := s.cues.in(max(0, fs-20), fs)
-	regions := []string{s.region}
-	if s.region == "" {
+	regions := []string{s.reg()}
+	if s.reg() == "" {
 		regions = indicator.OfficialRegions(digits)
 	}
 	for _, region := range regions {
@@ -131,7 +130,7 @@ func (s *scan) shortCode(digits string, fs int) (Match, bool) {
 		// Short numbers are everywhere (prices, IDs, room numbers): an
 		// official one needs a word such as "call", "hotline" or "拨打"
 		// before it, unless it is long and the text is from its region.
-		if near&(cuePhone|cueContact) == 0 && (len(digits) < 5 || s.region == "") {
+		if near&(cuePhone|cueDial|cueContact) == 0 && (len(digits) < 5 || s.reg() == "") {
 			return Match{}, false
 		}
 		return Match{Kind: indicator.Phone, Value: digits, Region: region, Confidence: 0.9, KnownGood: true,
@@ -149,7 +148,7 @@ func (s *scan) shortCode(digits string, fs int) (Match, bool) {
 	if !verb && !(sms && to && len(digits) >= 4) && !(smsNear && len(digits) == 5) {
 		return Match{}, false
 	}
-	region := s.region
+	region := s.reg()
 	if region == "" {
 		region = "GB"
 	}
@@ -158,7 +157,7 @@ func (s *scan) shortCode(digits string, fs int) (Match, bool) {
 		conf = 0.7
 	}
 	m := Match{Kind: indicator.Phone, Value: digits, Region: region, Confidence: conf, Tags: []string{TagShortCode}, Note: "short code"}
-	if s.region == "" {
+	if s.reg() == "" {
 		m.Tags = append(m.Tags, TagRegionGuessed)
 	}
 	return m, true
@@ -242,7 +241,7 @@ func possibleLength(digits, region string) bool {
 // guessRegion guesses the region of a text's national phone numbers from
 // its script, and for Latin-script text from currency signs and a few
 // telling words. It returns "" when it cannot tell, and says why.
-func guessRegion(f *folded, cues cueIndex) (string, string) {
+func guessRegion(f *folded) (string, string) {
 	switch {
 	case f.kana > 0:
 		return "JP", "Japanese text"
@@ -261,61 +260,111 @@ func guessRegion(f *folded, cues cueIndex) (string, string) {
 	case f.viet > 0:
 		return "VN", "Vietnamese text"
 	}
-	low := strings.ToLower(f.text)
-	if r, why := wordsRegion(low); r != "" {
+	if r, why := latinRegion(f.text); r != "" {
 		return r, why
-	}
-	if i := strings.Index(f.text, "Rp"); i >= 0 && i+2 < len(f.text) && (isDigit(f.text[i+2]) || f.text[i+2] == '.' || f.text[i+2] == ' ') {
-		return "ID", "rupiah amounts"
-	}
-	for _, c := range []struct{ sign, region, why string }{
-		{"£", "GB", "pound sign"}, {"₹", "IN", "rupee sign"}, {"₱", "PH", "peso sign"}, {"₦", "NG", "naira sign"},
-		{"viettel", "VN", "Vietnamese carrier"}, {"vinaphone", "VN", "Vietnamese carrier"}, {"mobifone", "VN", "Vietnamese carrier"},
-		{"telkomsel", "ID", "Indonesian carrier"}, {"indosat", "ID", "Indonesian carrier"},
-		{"rupiah", "ID", "Indonesian currency"},
-		{" rm", "MY", "ringgit"}, {"ringgit", "MY", "Malaysian currency"}, {"naira", "NG", "Nigerian currency"},
-		{" rs.", "IN", "rupees"}, {"rupees", "IN", "Indian currency"},
-	} {
-		if strings.Contains(low, c.sign) {
-			return c.region, c.why
-		}
 	}
 	return "", "no region could be guessed from the text"
 }
 
-// regionWords are common words of languages written in Latin script without
-// telling letters: Indonesian, and Vietnamese typed without diacritics.
-var regionWords = map[string][]string{
-	"ID": {"yang", "dan", "di", "ini", "itu", "untuk", "dengan", "anda", "kamu", "aja", "sudah", "sdh", "tidak", "gratis", "pulsa", "hub", "ke", "dari", "dapat", "bisa", "utk", "yg", "dgn",
-		"tanpa", "akan", "atau", "pada", "juga", "bagi", "hanya", "segera", "hubungi", "kami", "silahkan", "selamat", "dapatkan", "paket", "kartu", "nomor",
-		"hadiah", "pemenang", "rekening", "uang", "saja", "nikmati", "khusus", "berlaku", "sampai", "hari", "bulan", "ribu", "juta", "jt", "rb", "kredit"},
-	"VN": {"quy", "khach", "cua", "ban", "va", "cac", "duoc", "khong", "nhan", "tai", "chi", "tiet", "dich", "vu", "tu", "choi", "soan", "gui", "tien", "dang", "ky",
-		"lien", "voi", "den", "cho", "nhieu", "ngay", "vui", "long", "hoac", "neu", "khi", "moi", "mien", "phi", "thong", "bao", "nguoi", "tuyen", "hoa", "hong"},
+// regionWords are telling words of languages written in Latin script
+// without telling letters (Indonesian; Vietnamese typed without
+// diacritics), names of their carriers and currencies, and common English
+// words, which argue against both.
+var regionWords = func() map[string]wordClue {
+	m := map[string]wordClue{}
+	add := func(region string, strong bool, words string) {
+		for _, w := range strings.Fields(words) {
+			m[w] = wordClue{region, strong}
+		}
+	}
+	add("ID", false, `yang dan di ini itu untuk dengan anda kamu aja sudah sdh tidak gratis pulsa hub ke dari dapat bisa utk yg dgn
+		tanpa akan atau pada juga bagi hanya segera hubungi kami silahkan selamat dapatkan paket kartu nomor
+		hadiah pemenang rekening uang saja nikmati khusus berlaku sampai hari bulan ribu juta jt rb kredit`)
+	add("ID", true, `telkomsel indosat rupiah`)
+	add("VN", false, `quy khach cua ban va cac duoc khong nhan tai chi tiet dich vu tu choi soan gui tien dang ky
+		lien voi den cho nhieu ngay vui long hoac neu khi moi mien phi thong bao nguoi tuyen hoa hong`)
+	add("VN", true, `viettel vinaphone mobifone vnd`)
+	add("MY", true, `ringgit`)
+	add("NG", true, `naira`)
+	add("IN", true, `rupees`)
+	add("", false, `the and you your to for is of are call now`)
+	return m
+}()
+
+type wordClue struct {
+	region string // "" for English
+	strong bool    // one such word settles it
 }
 
-// wordsRegion guesses a region when at least three distinct telling words
-// of its language appear and they outnumber English ones.
-func wordsRegion(low string) (string, string) {
-	words := strings.FieldsFunc(low, func(r rune) bool { return !(r >= 'a' && r <= 'z') })
-	seen := map[string]bool{}
-	for _, w := range words {
-		seen[w] = true
+// latinRegion guesses a region from the words and currency signs of
+// Latin-script text: three distinct telling words of a language that
+// outnumber English ones, or one strong clue (a carrier, a currency).
+// It reads at most the first 8 KB.
+func latinRegion(t string) (string, string) {
+	if len(t) > 8<<10 {
+		t = t[:8<<10]
 	}
-	english := 0
-	for _, w := range []string{"the", "and", "you", "your", "to", "for", "is", "of", "are", "call", "now"} {
-		if seen[w] {
-			english++
+	for _, c := range []struct{ sign, region, why string }{
+		{"£", "GB", "pound sign"}, {"₹", "IN", "rupee sign"}, {"₱", "PH", "peso sign"}, {"₦", "NG", "naira sign"},
+	} {
+		if strings.Contains(t, c.sign) {
+			return c.region, c.why
 		}
 	}
-	for _, region := range []string{"ID", "VN"} {
-		n := 0
-		for _, w := range regionWords[region] {
-			if seen[w] {
-				n++
+	var seen [64]string // distinct clue words seen, few per text
+	nseen := 0
+	count := map[string]int{}
+	english := 0
+	var word [16]byte
+	for i := 0; i < len(t); {
+		if !isLetter(t[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(t) && isLetter(t[j]) {
+			j++
+		}
+		if j-i <= len(word) {
+			w := word[:j-i]
+			for k := range w {
+				w[k] = t[i+k] | 0x20
+			}
+			if clue, ok := regionWords[string(w)]; ok {
+				dup := false
+				for _, s := range seen[:nseen] {
+					if s == string(w) {
+						dup = true
+						break
+					}
+				}
+				if !dup && nseen < len(seen) {
+					seen[nseen] = string(w)
+					nseen++
+					switch {
+					case clue.region == "":
+						english++
+					case clue.strong:
+						return clue.region, "the word " + string(w)
+					default:
+						count[clue.region]++
+					}
+				}
 			}
 		}
-		if n >= 3 && n > english {
+		i = j
+	}
+	for _, region := range []string{"ID", "VN"} {
+		if count[region] >= 3 && count[region] > english {
 			return region, map[string]string{"ID": "Indonesian words", "VN": "Vietnamese words"}[region]
+		}
+	}
+	if i := strings.Index(t, "Rp"); i >= 0 && i+2 < len(t) && (isDigit(t[i+2]) || t[i+2] == '.' || t[i+2] == ' ') {
+		return "ID", "rupiah amounts"
+	}
+	for _, c := range []struct{ sign, region, why string }{{" RM", "MY", "ringgit amounts"}, {" Rs.", "IN", "rupee amounts"}, {" Rs ", "IN", "rupee amounts"}} {
+		if k := strings.Index(t, c.sign); k >= 0 && k+len(c.sign) < len(t) && isDigit(t[k+len(c.sign)]) {
+			return c.region, c.why
 		}
 	}
 	return "", ""

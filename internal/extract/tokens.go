@@ -423,13 +423,8 @@ func (s *scan) classifySpan(r numRun, a, b int) (Match, int, int, bool) {
 		return Match{}, 0, 0, false
 	}
 	plus := r.plus && a == 0
-	if plus {
-		fs = r.start
-		for fs < len(t) && t[fs] == '(' {
-			fs++
-		}
-	} else if a == 0 && r.start < fs && t[r.start] == '(' {
-		fs = r.start
+	if a == 0 && r.start < fs && (plus || t[r.start] == '(') {
+		fs = r.start // "+86 ...", "(+86) ...", "(020) ..."
 	}
 	if s.amountOrDate(fs, fe, digits, r.toks[a:b]) {
 		return Match{}, 0, 0, false
@@ -448,7 +443,7 @@ func (s *scan) classifySpan(r numRun, a, b int) (Match, int, int, bool) {
 	// A number named as a QQ number.
 	if !plus && tight&cueQQ != 0 && nd >= 5 && nd <= 11 {
 		if v, err := indicator.ParseQQ(digits); err == nil {
-			return done(Match{Kind: indicator.QQ, Value: v, Confidence: 0.85, Hint: HintContact})
+			return done(Match{Kind: indicator.QQ, Value: v, Confidence: 0.85})
 		}
 	}
 	// A number named as a bank account or card. A generic "account" (登录账号)
@@ -462,7 +457,7 @@ func (s *scan) classifySpan(r numRun, a, b int) (Match, int, int, bool) {
 		specific := s.cues.in(max(0, fs-24), fs)&cueBank != 0
 		switch {
 		case specific || !isPhone && before&(cueBank|cueAccount) != 0:
-			return done(Match{Kind: indicator.BankAccount, Value: digits, Confidence: 0.8, Hint: HintPayment})
+			return done(Match{Kind: indicator.BankAccount, Value: digits, Confidence: 0.8})
 		case isPhone:
 			return done(s.phoneMatch(p, fs))
 		}
@@ -489,14 +484,14 @@ func (s *scan) classifySpan(r numRun, a, b int) (Match, int, int, bool) {
 // obfuscated reports whether a number was written to dodge filters: digits
 // from numerals or full-width forms, or split into many small groups.
 func (s *scan) obfuscated(fs, fe, groups, nd int) bool {
-	if s.f.pos != nil && s.f.orig(fe)-s.f.orig(fs) != fe-fs {
+	if len(s.f.shifts) > 0 && s.f.orig(fe)-s.f.orig(fs) != fe-fs {
 		return true // folded from wider characters
 	}
 	return groups >= 5 && nd/groups <= 2
 }
 
 func (s *scan) cardMatch(digits string, conf float64) Match {
-	return Match{Kind: indicator.Card, Value: indicator.MaskCard(digits), Confidence: conf, Hint: HintPayment,
+	return Match{Kind: indicator.Card, Value: indicator.MaskCard(digits), Confidence: conf,
 		Tags: []string{TagMasked}, Note: "card " + indicator.CardNetwork(digits) + " token " + indicator.CardToken(digits, s.x.opts.CardKey)}
 }
 

@@ -3,6 +3,8 @@ package indicator
 import (
 	"net/netip"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
@@ -51,23 +53,38 @@ func ParseDomain(s string) (Host, error) {
 	if !IsTLD(tld) {
 		return Host{}, invalid(Domain, s, "unknown top-level domain ."+tld)
 	}
-	site, err := publicsuffix.EffectiveTLDPlusOne(ascii)
-	if err != nil {
+	ps, icann := publicsuffix.PublicSuffix(ascii)
+	if len(ps) >= len(ascii) {
 		return Host{}, invalid(Domain, s, "a public suffix, not a domain")
 	}
-	_, icann := publicsuffix.PublicSuffix(ascii)
+	// The registrable domain: the label before the public suffix, and it.
+	rest := ascii[:len(ascii)-len(ps)-1]
+	site := rest[strings.LastIndexByte(rest, '.')+1:] + "." + ps
 	return Host{Value: ascii, Site: site, IDN: idn, PrivateSuffix: !icann}, nil
 }
 
 // IsTLD reports whether tld (lower-case ASCII, no dot) is a top-level domain
-// in the ICANN section of the Public Suffix List.
+// in the ICANN section of the Public Suffix List. Answers are remembered:
+// text holds few distinct TLDs and many candidates.
 func IsTLD(tld string) bool {
-	if tld == "" || isDigit(tld[0]) {
+	if tld == "" || len(tld) > 63 || isDigit(tld[0]) {
 		return false
 	}
+	if v, ok := tldCache.Load(tld); ok {
+		return v.(bool)
+	}
 	ps, icann := publicsuffix.PublicSuffix("x." + tld)
-	return icann && ps == tld
+	ok := icann && ps == tld
+	if tldCacheSize.Add(1) < 1<<16 { // bounded: junk TLDs are endless
+		tldCache.Store(tld, ok)
+	}
+	return ok
 }
+
+var (
+	tldCache     sync.Map
+	tldCacheSize atomic.Int64
+)
 
 // ldhName reports whether s is dot-separated labels of letters, digits and
 // hyphens, each 1..63 long and not starting or ending with a hyphen.
@@ -182,7 +199,11 @@ func CanonicalURL(p URLParts) (string, Host, error) {
 			return "", Host{}, invalid(URL, p.Host, "bad IPv6 literal")
 		}
 		hostText = "[" + a.String() + "]"
-	} else if a, err := ParseIP(hostText); err == nil && a.Is4() {
+	} else if looksIPv4(hostText) {
+		a, err := ParseIP(hostText)
+		if err != nil || !a.Is4() {
+			return "", Host{}, invalid(URL, p.Host, "bad IPv4 address")
+		}
 		hostText = a.String()
 	} else {
 		h, err := ParseDomain(hostText)
@@ -206,4 +227,13 @@ func CanonicalURL(p URLParts) (string, Host, error) {
 	}
 	b.WriteString(p.Rest)
 	return b.String(), host, nil
+}
+
+func looksIPv4(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) && s[i] != '.' {
+			return false
+		}
+	}
+	return len(s) > 0
 }

@@ -3,6 +3,10 @@
 // places in the gazetteer. Latin letters match without regard to case and
 // only as whole words; other scripts (Chinese, Thai, Burmese, Khmer) have no
 // spaces between words and match anywhere.
+//
+// Lookup is by the first two bytes of a phrase (ASCII letters folded to
+// lower case) in a 64K table, so a position that starts no phrase costs one
+// table read; positions inside a Latin word are skipped outright.
 package phrase
 
 import (
@@ -14,36 +18,42 @@ import (
 
 // Set is an immutable set of phrases, each with an ID the caller chooses.
 type Set struct {
-	// first holds, per lower-cased first rune, the phrases starting with it,
-	// longest first so that the longest phrase at a position wins.
-	first map[rune][]entry
-	// bits marks first runes below 0x10000 for a quick test.
-	bits [1 << 16 / 64]uint64
+	// byPair[b0<<8|b1] is 1 + the index in groups of the phrases starting
+	// with those two bytes (lower-cased), or 0 for none.
+	byPair *[1 << 16]uint16
+	groups [][]entry
 }
 
 type entry struct {
 	text  string // lower-cased
 	id    int
-	words bool // Latin-script phrase: must stand as whole words
+	words bool // must stand as whole words (starts or ends with a Latin-script letter)
 }
 
-// New builds a Set. phrases[i] gets ID ids[i].
+// New builds a Set. phrases[i] gets ID ids[i]. Phrases shorter than two
+// bytes are ignored.
 func New(phrases []string, ids []int) *Set {
-	s := &Set{first: map[rune][]entry{}}
+	s := &Set{byPair: new([1 << 16]uint16)}
+	byKey := map[uint16][]entry{}
 	for i, p := range phrases {
 		lp := strings.ToLower(p)
-		if lp == "" {
+		if len(lp) < 2 {
 			continue
 		}
-		r, _ := utf8.DecodeRuneInString(lp)
-		s.first[r] = append(s.first[r], entry{text: lp, id: ids[i], words: latinEdges(lp)})
-		if r < 1<<16 {
-			s.bits[r/64] |= 1 << (r % 64)
-		}
+		e := entry{text: lp, id: ids[i], words: latinEdges(lp)}
+		k := uint16(lp[0])<<8 | uint16(lp[1])
+		byKey[k] = append(byKey[k], e)
 	}
-	for r := range s.first {
-		es := s.first[r]
+	keys := make([]int, 0, len(byKey))
+	for k := range byKey {
+		keys = append(keys, int(k))
+	}
+	sort.Ints(keys)
+	for _, k := range keys {
+		es := byKey[uint16(k)]
 		sort.SliceStable(es, func(a, b int) bool { return len(es[a].text) > len(es[b].text) })
+		s.groups = append(s.groups, es)
+		s.byPair[k] = uint16(len(s.groups))
 	}
 	return s
 }
@@ -68,47 +78,64 @@ type Match struct {
 	ID         int
 }
 
+func lowerByte(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
 // Find calls fn for every phrase occurrence in text, left to right; at one
 // position only the longest phrase is reported, and matches do not overlap.
 func (s *Set) Find(text string, fn func(Match)) {
-	for i := 0; i < len(text); {
+	n := len(text)
+	for i := 0; i+1 < n; {
 		c := text[i]
-		var r rune
-		size := 1
-		if c < utf8.RuneSelf {
-			if c >= 'A' && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			r = rune(c)
-		} else {
-			r, size = utf8.DecodeRuneInString(text[i:])
-			if r < 0x2E80 { // scripts with case; CJK and beyond have none
-				r = unicode.ToLower(r)
-			}
-		}
-		if r >= 1<<16 || s.bits[r/64]&(1<<(r%64)) != 0 {
-			if n, id := s.at(text, i, r); n > 0 {
-				fn(Match{Start: i, End: i + n, ID: id})
-				i += n
+		if g := s.byPair[uint16(lowerByte(c))<<8|uint16(lowerByte(text[i+1]))]; g != 0 {
+			if m, id := s.at(text, i, s.groups[g-1]); m > 0 {
+				fn(Match{Start: i, End: i + m, ID: id})
+				i += m
 				continue
 			}
 		}
-		i += size
+		switch {
+		case isLetter(c):
+			// No phrase starts inside a Latin word: skip to its end.
+			for i++; i < n && isLetter(text[i]); i++ {
+			}
+		case c < utf8.RuneSelf:
+			i++
+		default:
+			i += runeLen(c)
+		}
 	}
 }
 
-// at returns the length and ID of the longest phrase starting at text[i:],
-// whose first rune (lower-cased) is r.
-func (s *Set) at(text string, i int, r rune) (int, int) {
-	es := s.first[r]
-	if len(es) == 0 {
-		return 0, 0
+// runeLen is the length of the UTF-8 sequence a lead byte starts (1 for a
+// stray continuation byte).
+func runeLen(c byte) int {
+	switch {
+	case c >= 0xF0:
+		return 4
+	case c >= 0xE0:
+		return 3
+	case c >= 0xC0:
+		return 2
 	}
+	return 1
+}
+
+func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// at returns the length and ID of the longest phrase of es at text[i:].
+func (s *Set) at(text string, i int, es []entry) (int, int) {
 	for _, e := range es {
-		n, ok := prefixFold(text[i:], e.text)
-		if !ok {
+		// Bytes compare with ASCII letters folded; other scripts must be
+		// written as in the phrase (lower case where they have case).
+		if !prefixASCIIFold(text[i:], e.text) {
 			continue
 		}
+		n := len(e.text)
 		if e.words && (!wordEdge(text, i, true) || !wordEdge(text, i+n, false)) {
 			continue
 		}
@@ -117,35 +144,18 @@ func (s *Set) at(text string, i int, r rune) (int, int) {
 	return 0, 0
 }
 
-// prefixFold reports whether s starts with the lower-case phrase p, ignoring
-// case, and how many bytes of s it covers.
-func prefixFold(s, p string) (int, bool) {
-	i, j := 0, 0
-	for j < len(p) {
-		if i >= len(s) {
-			return 0, false
-		}
-		a, b := s[i], p[j]
-		if a < utf8.RuneSelf && b < utf8.RuneSelf {
-			if a >= 'A' && a <= 'Z' {
-				a += 'a' - 'A'
-			}
-			if a != b {
-				return 0, false
-			}
-			i++
-			j++
-			continue
-		}
-		ra, na := utf8.DecodeRuneInString(s[i:])
-		rb, nb := utf8.DecodeRuneInString(p[j:])
-		if unicode.ToLower(ra) != rb {
-			return 0, false
-		}
-		i += na
-		j += nb
+// prefixASCIIFold reports whether s starts with the lower-case phrase p,
+// ignoring the case of ASCII letters in s.
+func prefixASCIIFold(s, p string) bool {
+	if len(s) < len(p) {
+		return false
 	}
-	return i, true
+	for j := 0; j < len(p); j++ {
+		if lowerByte(s[j]) != p[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // wordEdge reports whether position i of text is a word boundary on the
@@ -164,6 +174,9 @@ func wordEdge(text string, i int, start bool) bool {
 			return true
 		}
 		r, _ = utf8.DecodeRuneInString(text[i:])
+	}
+	if r < utf8.RuneSelf {
+		return !isLetter(byte(r))
 	}
 	return !(r < 0x250 && unicode.IsLetter(r) || unicode.Is(unicode.Cyrillic, r) || unicode.Is(unicode.Greek, r))
 }

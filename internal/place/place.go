@@ -163,6 +163,23 @@ func (g *Gazetteer) ByID(id string) (*Place, bool) {
 	return &g.places[i], true
 }
 
+// Name is one name of one place.
+type Name struct {
+	Place *Place
+	Alias Alias
+}
+
+// Names lists every name of every place, for callers that match them
+// together with phrases of their own.
+func (g *Gazetteer) Names() []Name {
+	out := make([]Name, len(g.aliases))
+	for i, ref := range g.aliases {
+		p := &g.places[ref.place]
+		out[i] = Name{Place: p, Alias: p.Aliases[ref.alias]}
+	}
+	return out
+}
+
 // Find returns the place names mentioned in text, left to right.
 func (g *Gazetteer) Find(text string) []Mention {
 	var ms []Mention

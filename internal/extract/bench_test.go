@@ -1,0 +1,150 @@
+package extract
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"vigil/internal/datasets"
+)
+
+// benchCorpus is the benchmark input: every message of the text corpora in
+// ../shared/data that bench/peers also reads (bench/corpus.go writes the
+// same messages as JSONL for the peer tools).
+func benchCorpus(b *testing.B) []string {
+	b.Helper()
+	dir, err := datasets.Dir()
+	if err != nil {
+		b.Skip(err)
+	}
+	var texts []string
+	for _, src := range BenchSources {
+		ms, err := datasets.Messages(dir, src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, m := range ms {
+			if strings.TrimSpace(m.Text) != "" {
+				texts = append(texts, m.Text)
+			}
+		}
+	}
+	return texts
+}
+
+// BenchSources are the corpora the throughput benchmark reads.
+var BenchSources = []string{"sms/mendeley", "sms/uci", "zh/telecom", "sms/spamhunter", "ml/id", "ml/th", "ml/vi", "fraud_r1/raw"}
+
+func totalBytes(texts []string) int64 {
+	var n int64
+	for _, t := range texts {
+		n += int64(len(t))
+	}
+	return n
+}
+
+// BenchmarkExtractCorpus is extraction of every kind over the real corpus,
+// one message at a time, the way batch pipelines call it.
+func BenchmarkExtractCorpus(b *testing.B) {
+	texts := benchCorpus(b)
+	x := New(Options{})
+	b.SetBytes(totalBytes(texts))
+	b.ResetTimer()
+	for range b.N {
+		for _, t := range texts {
+			x.Extract(t)
+		}
+	}
+}
+
+// BenchmarkExtractCorpusCold is the same with a fresh Extractor (an empty
+// phone-number cache) each round.
+func BenchmarkExtractCorpusCold(b *testing.B) {
+	texts := benchCorpus(b)
+	b.SetBytes(totalBytes(texts))
+	b.ResetTimer()
+	for range b.N {
+		x := New(Options{})
+		for _, t := range texts {
+			x.Extract(t)
+		}
+	}
+}
+
+// pathological inputs: long runs that could make a scanner quadratic.
+var pathological = map[string]string{
+	"digits":       "1",
+	"spaced-digits": "1 ",
+	"dots":         "a.",
+	"dashes":       "1-",
+	"at":           "a@",
+	"hex":          "0x",
+	"base58":       "T1",
+	"cjk":          "微信",
+	"numerals":     "一三八",
+	"defang":       "[.]",
+	"colons":       "a:",
+	"url":          "http://a.co/",
+	"mixed":        "微信 abc_123 138 0013 8000 x.com ",
+}
+
+func benchPathological(b *testing.B, size int) {
+	for name, unit := range pathological {
+		text := strings.Repeat(unit, size/len(unit))
+		b.Run(name, func(b *testing.B) {
+			x := New(Options{})
+			b.SetBytes(int64(len(text)))
+			for range b.N {
+				x.Extract(text)
+			}
+		})
+	}
+}
+
+func BenchmarkPathological1MB(b *testing.B)  { benchPathological(b, 1<<20) }
+func BenchmarkPathological10MB(b *testing.B) { benchPathological(b, 10<<20) }
+
+// BenchmarkStream is streaming throughput over the corpus as one text.
+func BenchmarkStream(b *testing.B) {
+	text := strings.Join(benchCorpus(b), "\n")
+	x := New(Options{})
+	b.SetBytes(int64(len(text)))
+	b.ResetTimer()
+	for range b.N {
+		x.Stream(strings.NewReader(text), StreamOptions{}, func(Match) error { return nil })
+	}
+}
+
+// TestWriteBenchCorpus writes the benchmark corpus as JSONL for the peer
+// tools when BENCH_CORPUS names a file (bench/run.sh does this).
+func TestWriteBenchCorpus(t *testing.T) {
+	out := os.Getenv("BENCH_CORPUS")
+	if out == "" {
+		t.Skip("set BENCH_CORPUS to write the benchmark corpus")
+	}
+	dir := datasets.Path(t)
+	f, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, src := range BenchSources {
+		ms, err := datasets.Messages(dir, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			if strings.TrimSpace(m.Text) != "" {
+				enc.Encode(map[string]any{"id": src + ":" + itoa(m.Key), "text": m.Text})
+			}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+}

