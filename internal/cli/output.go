@@ -97,12 +97,17 @@ func (c *csvWriter) Write(r record) error {
 }
 
 // csvSafe keeps a value from being read as a formula by a spreadsheet
-// ("=HYPERLINK(...)" in a scammer's text).
+// ("=HYPERLINK(...)" in a scammer's text): one starting with = + - @ or a
+// control character gets a leading quote, unless it is a plain number
+// ("+8613800138000", "-3.5") or "-" (standard input).
 func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) && !strings.HasPrefix(s, "+") {
-		return "'" + s
+	if s == "" || s == "-" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return s
 	}
-	return s
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return s
+	}
+	return "'" + s
 }
 
 func (c *csvWriter) Close() error {
@@ -140,9 +145,9 @@ func (t *tableWriter) Write(r record) error {
 	if r.Network != "" {
 		note = strings.TrimSpace(r.Network + " " + note)
 	}
-	if id := r.idText(); len(r.ID) > 0 && id != "-" && id != t.lastID {
+	if id := r.idText(); len(r.ID) > 0 && id != "-" && string(r.ID) != t.lastID {
 		fmt.Fprintf(t.w, "── %s\n", oneLine(id))
-		t.lastID = id
+		t.lastID = string(r.ID)
 	}
 	_, err := fmt.Fprintf(t.w, "%-12s %s %s %-15s %-4s %-9s %s\n", r.Kind, pad(r.Value, 44), pad(oneLine(r.Raw), 28),
 		fmt.Sprintf("%d-%d", r.Start, r.End), formatConfidence(r.Confidence), r.Hint, note)

@@ -17,6 +17,7 @@ type phoneHit struct {
 	readIn   string // region a national number was read in
 	fallback bool   // region came from the fallback list, not the text
 	rank     int    // position of that region in the list
+	noPlus   bool   // international digits written without "+" or "00"
 }
 
 // fallbackRegions are tried, in order, for a national number in a text
@@ -59,10 +60,11 @@ func (s *scan) phoneShaped(digits string, plus bool, before cue, nanp bool) (pho
 			}
 		}
 	}
-	// A number written in international form without "+" ("8613800138000").
+	// A number written in international form without "+" ("8613800138000"):
+	// a reading, not a certainty.
 	if len(digits) >= 11 && digits[0] != '0' {
 		if p, ok := s.x.validPhone(digits, ""); ok {
-			return phoneHit{PhoneNumber: p, intl: true}, true
+			return phoneHit{PhoneNumber: p, intl: true, noPlus: true}, true
 		}
 	}
 	if s.reg() != "" && !s.guessed {
@@ -88,6 +90,8 @@ func (s *scan) phoneShaped(digits string, plus bool, before cue, nanp bool) (pho
 func (s *scan) phoneMatch(p phoneHit, fs int) Match {
 	m := Match{Kind: indicator.Phone, Value: p.Value, Region: p.Region, Confidence: 0.9}
 	switch {
+	case p.noPlus:
+		m.Confidence = 0.8
 	case p.intl:
 		m.Confidence = 0.95
 	case p.fallback:

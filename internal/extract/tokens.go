@@ -393,6 +393,9 @@ func (s *scan) classify(r numRun) {
 				continue
 			}
 			whole := b == a+1 && len(r.toks[a].digits) >= 7 && m.Kind == indicator.Phone
+			if bestB >= 0 && money(best.Kind) && !money(m.Kind) {
+				continue // part of a card or account is not a phone number
+			}
 			if bestB < 0 || m.Confidence > best.Confidence+1e-9 || whole && m.Confidence > best.Confidence-1e-9 {
 				best, bestB, bfs, bfe = m, b, fs, fe
 			}
@@ -588,3 +591,5 @@ func nanpShape(toks []numTok, t string) bool {
 	}
 	return len(lens) == 3 && lens[0] == 3 && lens[1] == 3 && lens[2] == 4
 }
+
+func money(k indicator.Kind) bool { return k == indicator.Card || k == indicator.BankAccount }

@@ -28,6 +28,9 @@ type entry struct {
 	text  string // lower-cased
 	id    int
 	words bool // must stand as whole words (starts or ends with a Latin-script letter)
+	// fold is set when the phrase has non-ASCII letters with case
+	// (Vietnamese, Cyrillic): those need a Unicode-aware comparison.
+	fold bool
 }
 
 // New builds a Set. phrases[i] gets ID ids[i]. Phrases shorter than two
@@ -36,13 +39,26 @@ func New(phrases []string, ids []int) *Set {
 	s := &Set{byPair: new([1 << 16]uint16)}
 	byKey := map[uint16][]entry{}
 	for i, p := range phrases {
-		lp := strings.ToLower(p)
+		// Rune by rune: strings.ToLower's special casing would turn "İ"
+		// into "i" plus a combining dot, longer than any text writes it.
+		lp := strings.Map(unicode.ToLower, p)
 		if len(lp) < 2 {
 			continue
 		}
-		e := entry{text: lp, id: ids[i], words: latinEdges(lp)}
-		k := uint16(lp[0])<<8 | uint16(lp[1])
-		byKey[k] = append(byKey[k], e)
+		e := entry{text: lp, id: ids[i], words: latinEdges(lp), fold: casedNonASCII(lp)}
+		// Index under the first two bytes of the phrase as it may be
+		// written: lower case, and for cased scripts also upper and title
+		// case ("Đà Nẵng", "ĐÀ NẴNG").
+		keys := map[uint16]bool{key(lp): true, key(p): true}
+		if e.fold {
+			up := strings.ToUpper(lp)
+			r, n := utf8.DecodeRuneInString(lp)
+			keys[key(up)] = true
+			keys[key(string(unicode.ToUpper(r))+lp[n:])] = true
+		}
+		for k := range keys {
+			byKey[k] = append(byKey[k], e)
+		}
 	}
 	keys := make([]int, 0, len(byKey))
 	for k := range byKey {
@@ -127,15 +143,37 @@ func runeLen(c byte) int {
 
 func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
+// key is the table index of a phrase: its first two bytes, ASCII lower-cased.
+func key(s string) uint16 {
+	if len(s) < 2 {
+		return 0
+	}
+	return uint16(lowerByte(s[0]))<<8 | uint16(lowerByte(s[1]))
+}
+
+// casedNonASCII reports whether s has a non-ASCII letter with an upper and
+// a lower case.
+func casedNonASCII(s string) bool {
+	for _, r := range s {
+		if r >= utf8.RuneSelf && unicode.ToUpper(r) != unicode.ToLower(r) {
+			return true
+		}
+	}
+	return false
+}
+
 // at returns the length and ID of the longest phrase of es at text[i:].
 func (s *Set) at(text string, i int, es []entry) (int, int) {
 	for _, e := range es {
-		// Bytes compare with ASCII letters folded; other scripts must be
-		// written as in the phrase (lower case where they have case).
-		if !prefixASCIIFold(text[i:], e.text) {
+		n := len(e.text)
+		if e.fold {
+			var ok bool
+			if n, ok = prefixFold(text[i:], e.text); !ok {
+				continue
+			}
+		} else if !prefixASCIIFold(text[i:], e.text) {
 			continue
 		}
-		n := len(e.text)
 		if e.words && (!wordEdge(text, i, true) || !wordEdge(text, i+n, false)) {
 			continue
 		}
@@ -156,6 +194,34 @@ func prefixASCIIFold(s, p string) bool {
 		}
 	}
 	return true
+}
+
+// prefixFold reports whether s starts with the lower-case phrase p,
+// ignoring case in any script, and how many bytes of s it covers.
+func prefixFold(s, p string) (int, bool) {
+	i, j := 0, 0
+	for j < len(p) {
+		if i >= len(s) {
+			return 0, false
+		}
+		a, b := s[i], p[j]
+		if a < utf8.RuneSelf && b < utf8.RuneSelf {
+			if lowerByte(a) != b {
+				return 0, false
+			}
+			i++
+			j++
+			continue
+		}
+		ra, na := utf8.DecodeRuneInString(s[i:])
+		rb, nb := utf8.DecodeRuneInString(p[j:])
+		if ra != rb && unicode.ToLower(ra) != rb {
+			return 0, false
+		}
+		i += na
+		j += nb
+	}
+	return i, true
 }
 
 // wordEdge reports whether position i of text is a word boundary on the
