@@ -75,19 +75,19 @@ func BenchmarkExtractCorpusCold(b *testing.B) {
 
 // pathological inputs: long runs that could make a scanner quadratic.
 var pathological = map[string]string{
-	"digits":       "1",
+	"digits":        "1",
 	"spaced-digits": "1 ",
-	"dots":         "a.",
-	"dashes":       "1-",
-	"at":           "a@",
-	"hex":          "0x",
-	"base58":       "T1",
-	"cjk":          "微信",
-	"numerals":     "一三八",
-	"defang":       "[.]",
-	"colons":       "a:",
-	"url":          "http://a.co/",
-	"mixed":        "微信 abc_123 138 0013 8000 x.com ",
+	"dots":          "a.",
+	"dashes":        "1-",
+	"at":            "a@",
+	"hex":           "0x",
+	"base58":        "T1",
+	"cjk":           "微信",
+	"numerals":      "一三八",
+	"defang":        "[.]",
+	"colons":        "a:",
+	"url":           "http://a.co/",
+	"mixed":         "微信 abc_123 138 0013 8000 x.com ",
 }
 
 func benchPathological(b *testing.B, size int) {

@@ -297,7 +297,7 @@ var regionWords = func() map[string]wordClue {
 
 type wordClue struct {
 	region string // "" for English
-	strong bool    // one such word settles it
+	strong bool   // one such word settles it
 }
 
 // latinRegion guesses a region from the words and currency signs of
