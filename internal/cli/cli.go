@@ -37,6 +37,7 @@ type command struct {
 
 var commands = map[string]command{
 	"scan":    {"find indicators (phones, links, wallets, handles, places) in text", runScan},
+	"serve":   {"run the HTTP service (API, health, metrics)", runServe},
 	"version": {"print the version", runVersion},
 }
 

@@ -120,9 +120,19 @@ func runScan(e *env, args []string) int {
 }
 
 func (f *scanFlags) extractor() (*extract.Extractor, error) {
+	opts, err := f.extractOptions()
+	if err != nil {
+		return nil, err
+	}
+	return extract.New(opts), nil
+}
+
+// extractOptions turns the flags into extractor options, loading any
+// warninglists.
+func (f *scanFlags) extractOptions() (extract.Options, error) {
 	opts := extract.Options{Region: strings.ToUpper(f.region)}
 	if f.region != "" && !indicator.RegionKnown(opts.Region) {
-		return nil, fmt.Errorf("unknown --region %q (want an ISO 3166 code such as CN or TH)", f.region)
+		return opts, fmt.Errorf("unknown --region %q (want an ISO 3166 code such as CN or TH)", f.region)
 	}
 	if f.kinds != "" {
 		for _, k := range strings.Split(f.kinds, ",") {
@@ -131,13 +141,13 @@ func (f *scanFlags) extractor() (*extract.Extractor, error) {
 			}
 			kind, err := indicator.ParseKind(k)
 			if err != nil {
-				return nil, err
+				return opts, err
 			}
 			opts.Kinds = append(opts.Kinds, kind)
 		}
 	}
 	if f.minConfidence < 0 || f.minConfidence > 1 {
-		return nil, fmt.Errorf("--min-confidence %v is outside 0..1", f.minConfidence)
+		return opts, fmt.Errorf("--min-confidence %v is outside 0..1", f.minConfidence)
 	}
 	lists := []string(f.lists)
 	if len(lists) == 0 && os.Getenv("VIGIL_WARNINGLISTS") != "" {
@@ -147,7 +157,7 @@ func (f *scanFlags) extractor() (*extract.Extractor, error) {
 		var set warninglist.Set
 		for _, p := range lists {
 			if err := set.Load(p); err != nil {
-				return nil, err
+				return opts, err
 			}
 		}
 		opts.KnownGood = &set
@@ -155,7 +165,7 @@ func (f *scanFlags) extractor() (*extract.Extractor, error) {
 	if k := os.Getenv("VIGIL_CARD_KEY"); k != "" {
 		opts.CardKey = []byte(k)
 	}
-	return extract.New(opts), nil
+	return opts, nil
 }
 
 // scanRun is one "vigil scan" invocation in progress.

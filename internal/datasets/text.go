@@ -31,6 +31,10 @@ var Sources = []string{
 	"ml/id", "ml/th", "ml/vi", "jobs/zh", "jobs/en", "email/spamassassin",
 }
 
+// BenchSources are the corpora of the throughput benchmark, Vigil's
+// (extract.BenchmarkExtractCorpus) and the peers' (bench/run.sh).
+var BenchSources = []string{"sms/mendeley", "sms/uci", "zh/telecom", "sms/spamhunter", "ml/id", "ml/th", "ml/vi", "fraud_r1/raw"}
+
 // Messages reads every text of the named corpus from the shared data
 // directory dir, in file order.
 func Messages(dir, source string) ([]Message, error) {

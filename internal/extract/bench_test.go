@@ -1,18 +1,14 @@
 package extract
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
 	"vigil/internal/datasets"
 )
 
-// benchCorpus is the benchmark input: every message of the text corpora in
-// ../shared/data that bench/peers also reads (bench/corpus.go writes the
-// same messages as JSONL for the peer tools).
+// benchCorpus is the benchmark input: every message of the corpora in
+// datasets.BenchSources, which bench/run.sh also gives the peer tools.
 func benchCorpus(b *testing.B) []string {
 	b.Helper()
 	dir, err := datasets.Dir()
@@ -20,7 +16,7 @@ func benchCorpus(b *testing.B) []string {
 		b.Skip(err)
 	}
 	var texts []string
-	for _, src := range BenchSources {
+	for _, src := range datasets.BenchSources {
 		ms, err := datasets.Messages(dir, src)
 		if err != nil {
 			b.Fatal(err)
@@ -33,9 +29,6 @@ func benchCorpus(b *testing.B) []string {
 	}
 	return texts
 }
-
-// BenchSources are the corpora the throughput benchmark reads.
-var BenchSources = []string{"sms/mendeley", "sms/uci", "zh/telecom", "sms/spamhunter", "ml/id", "ml/th", "ml/vi", "fraud_r1/raw"}
 
 func totalBytes(texts []string) int64 {
 	var n int64
@@ -115,36 +108,4 @@ func BenchmarkStream(b *testing.B) {
 	for range b.N {
 		x.Stream(strings.NewReader(text), StreamOptions{}, func(Match) error { return nil })
 	}
-}
-
-// TestWriteBenchCorpus writes the benchmark corpus as JSONL for the peer
-// tools when BENCH_CORPUS names a file (bench/run.sh does this).
-func TestWriteBenchCorpus(t *testing.T) {
-	out := os.Getenv("BENCH_CORPUS")
-	if out == "" {
-		t.Skip("set BENCH_CORPUS to write the benchmark corpus")
-	}
-	dir := datasets.Path(t)
-	f, err := os.Create(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := bufio.NewWriter(f)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for _, src := range BenchSources {
-		ms, err := datasets.Messages(dir, src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range ms {
-			if strings.TrimSpace(m.Text) != "" {
-				enc.Encode(map[string]any{"id": src + ":" + itoa(m.Key), "text": m.Text})
-			}
-		}
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
 }

@@ -20,7 +20,7 @@ type folded struct {
 	shifts []shift
 	// Script counts of letters seen, for guessing the region of national
 	// phone numbers.
-	han, thai, khmer, burmese, lao, hangul, kana, viet, latin int
+	han, thai, khmer, burmese, lao, hangul, kana, viet int
 }
 
 type shift struct{ at, delta int }
@@ -87,7 +87,6 @@ func fold(s string) *folded {
 	f := &folded{}
 	if plainASCII(s) {
 		f.text = s
-		f.countLatin(s)
 		return f
 	}
 	w := &folder{src: s, f: f}
@@ -102,13 +101,10 @@ func fold(s string) *folded {
 					continue
 				}
 			}
-			if isLetter(c) {
-				f.latin++
-			}
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := decodeRune(s[i:])
 		if r >= 0x4E00 && r <= 0x9FFF && !cjkSpecial(r) {
 			f.han++ // the common case in Chinese text: kept as is
 			i += size
@@ -188,14 +184,6 @@ func plainASCII(s string) bool {
 	return true
 }
 
-func (f *folded) countLatin(s string) {
-	for i := 0; i < len(s); i++ {
-		if isLetter(s[i]) {
-			f.latin++
-		}
-	}
-}
-
 func (f *folded) count(r rune) {
 	switch {
 	case r >= 0x4E00 && r <= 0x9FFF, r >= 0x3400 && r <= 0x4DBF:
@@ -215,8 +203,6 @@ func (f *folded) count(r rune) {
 	case r == 'ă' || r == 'Ă' || r == 'đ' || r == 'Đ' || r == 'ơ' || r == 'Ơ' || r == 'ư' || r == 'Ư',
 		r >= 0x1EA0 && r <= 0x1EF9:
 		f.viet++
-	case r < 0x250 && r > 0xBF:
-		f.latin++
 	}
 }
 
@@ -374,9 +360,40 @@ func numeralRun(s string) int {
 	return 0
 }
 
-func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
-func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
-func isAlnum(c byte) bool  { return isDigit(c) || isLetter(c) }
+// byteClass classifies ASCII bytes for the scanners' inner loops.
+var byteClass = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = classDigit
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-32] = classLetter, classLetter
+	}
+	return t
+}()
+
+const (
+	classDigit  = 1
+	classLetter = 2
+)
+
+func isLetter(c byte) bool { return byteClass[c] == classLetter }
+func isDigit(c byte) bool  { return byteClass[c] == classDigit }
+func isAlnum(c byte) bool  { return byteClass[c] != 0 }
+
+// decodeRune is utf8.DecodeRuneInString with the three-byte sequences of
+// CJK text decoded inline.
+func decodeRune(s string) (rune, int) {
+	if len(s) >= 3 {
+		c0, c1, c2 := s[0], s[1], s[2]
+		if c0&0xF0 == 0xE0 && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 {
+			r := rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
+			if r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
+				return r, 3
+			}
+		}
+	}
+	return utf8.DecodeRuneInString(s)
+}
 
 // lowerASCII lower-cases ASCII letters only.
 func lowerASCII(s string) string {

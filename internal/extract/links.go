@@ -98,8 +98,10 @@ func (s *scan) linkAt(d int) int {
 func (s *scan) hostStartAtWWW(hs, he int) int {
 	t := s.f.text
 	for i := hs; i+4 < he; i++ {
-		if (i == hs || t[i-1] == '.' || strings.HasSuffix(strings.ToLower(t[hs:i]), "http") || strings.HasSuffix(strings.ToLower(t[hs:i]), "https")) &&
-			strings.EqualFold(t[i:i+4], "www.") {
+		if t[i]|0x20 != 'w' || !strings.EqualFold(t[i:i+4], "www.") {
+			continue
+		}
+		if i == hs || t[i-1] == '.' || i-hs >= 4 && strings.EqualFold(t[i-4:i], "http") || i-hs >= 5 && strings.EqualFold(t[i-5:i], "https") {
 			return i
 		}
 	}
@@ -383,6 +385,12 @@ func (s *scan) handleLink(host, rest string) (Match, bool) {
 		}
 		if v, err := indicator.ParseTelegram(name); err == nil {
 			return Match{Kind: indicator.Telegram, Value: v, Confidence: 0.95}, true
+		}
+		if strings.HasPrefix(name, "+") {
+			// t.me/+8613800138000 opens the Telegram account of a number.
+			if p, err := indicator.ParsePhone(name, ""); err == nil {
+				return Match{Kind: indicator.Phone, Value: p.Value, Region: p.Region, Confidence: 0.95, Tags: []string{"telegram"}}, true
+			}
 		}
 	case "wa.me", "api.whatsapp.com", "web.whatsapp.com", "whatsapp.com", "www.whatsapp.com":
 		number := seg[0]

@@ -157,7 +157,7 @@ func (s *scan) shortCode(digits string, fs int) (Match, bool) {
 		region = "GB"
 	}
 	conf := 0.5
-	if _, err := indicator.ParseShortNumber(digits, region); err == nil {
+	if s.x.validShort(digits, region) {
 		conf = 0.7
 	}
 	m := Match{Kind: indicator.Phone, Value: digits, Region: region, Confidence: conf, Tags: []string{TagShortCode}, Note: "short code"}
@@ -185,6 +185,18 @@ func (x *Extractor) validPhone(digits, region string) (indicator.PhoneNumber, bo
 	p, err := indicator.ParsePhone(in, region)
 	x.phones.put(key, phoneResult{p: p, ok: err == nil})
 	return p, err == nil
+}
+
+// validShort reports whether digits is a valid short number in region,
+// remembering the answer like validPhone.
+func (x *Extractor) validShort(digits, region string) bool {
+	key := "short:" + region + ":" + digits
+	if r, ok := x.phones.get(key); ok {
+		return r.ok
+	}
+	_, err := indicator.ParseShortNumber(digits, region)
+	x.phones.put(key, phoneResult{ok: err == nil})
+	return err == nil
 }
 
 // regionShape is what libphonenumber's metadata says of a region's numbers.

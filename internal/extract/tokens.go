@@ -16,13 +16,18 @@ func (s *scan) tokens() {
 		c := t[i]
 		switch {
 		case isAlnum(c):
-			j := i + 1
-			for j < len(t) && isAlnum(t[j]) {
-				j++
+			j, digits := i, 0
+			for ; j < len(t) && isAlnum(t[j]); j++ {
+				if isDigit(t[j]) {
+					digits++
+				}
 			}
-			if isDigit(c) && (j == len(t) || !isLetter(t[j])) && allDigits(t[i:j]) {
+			switch {
+			case digits == j-i:
 				i = s.number(i)
-			} else {
+			case digits == 0 && j-i < 25 && (j == len(t) || t[j] != '-' && t[j] != '_'):
+				i = j // a word: no wallet, IBAN, TON address or number in it
+			default:
 				i = s.word(i, j)
 			}
 		case (c == '+' || c == '(') && i+1 < len(t) && (isDigit(t[i+1]) || t[i+1] == '+'):

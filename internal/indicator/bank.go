@@ -49,6 +49,9 @@ func ParseIBAN(s string) (string, error) {
 	if !isDigit(b[2]) || !isDigit(b[3]) || !matchBBAN(b[4:], f.bban) {
 		return "", invalid(IBAN, s, "does not follow the country's format")
 	}
+	if cd := string(b[2:4]); cd < "02" || cd > "98" {
+		return "", invalid(IBAN, s, "check digits outside 02..98")
+	}
 	if mod97(b) != 1 {
 		return "", invalid(IBAN, s, "bad check digits")
 	}

@@ -42,6 +42,10 @@ func ParseTelegram(s string) (string, error) {
 		if len(h) < 10 || len(h) > 32 {
 			return "", invalid(Telegram, s, "not an invite hash")
 		}
+		if digitsOnly(h) == h {
+			// t.me/+8613800138000 is a link to a phone number, not an invite.
+			return "", invalid(Telegram, s, "a phone number, not an invite hash")
+		}
 		for i := 0; i < len(h); i++ {
 			if c := h[i]; !isLetter(c) && !isDigit(c) && c != '_' && c != '-' {
 				return "", invalid(Telegram, s, "not an invite hash")

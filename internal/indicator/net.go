@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
@@ -22,15 +23,18 @@ type Host struct {
 	PrivateSuffix bool
 }
 
-var hostProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.StrictDomainName(true), idna.Transitional(false))
+var hostProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.StrictDomainName(true), idna.Transitional(false), idna.VerifyDNSLength(true))
 
 // ParseDomain validates a host name: valid IDNA, every label 1..63
 // characters, and a top-level domain that ICANN delegates (a name ending in
 // ".con" or ".local" is not a domain).
 func ParseDomain(s string) (Host, error) {
 	s = strings.TrimSuffix(s, ".")
-	if len(s) < 3 || len(s) > 253 || strings.IndexByte(s, '.') < 1 {
+	if len(s) < 3 || len(s) > 253 || strings.IndexByte(s, '.') < 1 || strings.Contains(s, "..") {
 		return Host{}, invalid(Domain, s, "not a dotted name")
+	}
+	if !utf8.ValidString(s) {
+		return Host{}, invalid(Domain, s, "not valid UTF-8")
 	}
 	ascii := strings.ToLower(s)
 	idn := false
@@ -42,7 +46,7 @@ func ParseDomain(s string) (Host, error) {
 	}
 	if idn || strings.Contains(ascii, "xn--") {
 		a, err := hostProfile.ToASCII(s)
-		if err != nil {
+		if err != nil || len(a) > 253 || strings.Contains(a, "..") {
 			return Host{}, invalid(Domain, s, "not a valid internationalised name")
 		}
 		ascii, idn = a, true
@@ -73,8 +77,10 @@ func IsTLD(tld string) bool {
 	if v, ok := tldCache.Load(tld); ok {
 		return v.(bool)
 	}
+	// A wildcard rule ("*.kh": registrations sit under gov.kh, com.kh ...)
+	// makes the suffix of "x.kh" "x.kh" itself.
 	ps, icann := publicsuffix.PublicSuffix("x." + tld)
-	ok := icann && ps == tld
+	ok := icann && (ps == tld || ps == "x."+tld)
 	if tldCacheSize.Add(1) < 1<<16 { // bounded: junk TLDs are endless
 		tldCache.Store(tld, ok)
 	}
@@ -154,17 +160,21 @@ func ParseIP(s string) (netip.Addr, error) {
 }
 
 // PublicIP reports whether a is routable on the Internet: not private,
-// loopback, link-local, multicast or unspecified. Only such addresses can
-// identify a scammer's server.
+// loopback, link-local, multicast, unspecified, shared (CGNAT),
+// documentation, benchmarking or reserved. Only such addresses can identify
+// a scammer's server.
 func PublicIP(a netip.Addr) bool {
-	return a.IsGlobalUnicast() && !a.IsPrivate() && !cgnat.Contains(a) && !documentation(a)
+	return a.IsGlobalUnicast() && !a.IsPrivate() && !documentation(a)
 }
 
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
-
+// docPrefixes are special-purpose ranges (RFC 6890) that IsGlobalUnicast
+// does not exclude.
 var docPrefixes = []netip.Prefix{
-	netip.MustParsePrefix("192.0.2.0/24"), netip.MustParsePrefix("198.51.100.0/24"),
-	netip.MustParsePrefix("203.0.113.0/24"), netip.MustParsePrefix("2001:db8::/32"),
+	netip.MustParsePrefix("0.0.0.0/8"), netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("192.0.0.0/24"), netip.MustParsePrefix("192.0.2.0/24"),
+	netip.MustParsePrefix("198.18.0.0/15"), netip.MustParsePrefix("198.51.100.0/24"),
+	netip.MustParsePrefix("203.0.113.0/24"), netip.MustParsePrefix("240.0.0.0/4"),
+	netip.MustParsePrefix("2001:db8::/32"),
 }
 
 func documentation(a netip.Addr) bool {

@@ -52,10 +52,30 @@ func ParsePhone(number, region string) (PhoneNumber, error) {
 
 // ParseShortNumber validates a short code dialled within region (emergency
 // and service numbers such as "110" or "96110" in CN).
-func ParseShortNumber(digits, region string) (PhoneNumber, error) {
+func ParseShortNumber(number, region string) (PhoneNumber, error) {
 	region = strings.ToUpper(region)
+	// Separators are dropped; anything else is not a short code.
+	digits := make([]byte, 0, len(number))
+	for i := 0; i < len(number); i++ {
+		switch c := number[i]; {
+		case isDigit(c):
+			digits = append(digits, c)
+		case c == ' ' || c == '-' || c == '(' || c == ')':
+		default:
+			return PhoneNumber{}, invalid(Phone, number, "not a short code")
+		}
+	}
+	return parseShortDigits(string(digits), region)
+}
+
+func parseShortDigits(digits, region string) (PhoneNumber, error) {
 	if len(digits) < 3 || len(digits) > 8 || region == "" {
 		return PhoneNumber{}, invalid(Phone, digits, "not a short code")
+	}
+	if _, ok := Official(region, digits); ok {
+		// Official hotlines are short codes whatever the metadata says
+		// (libphonenumber lacks some, such as 12381 in CN).
+		return PhoneNumber{Value: digits, Region: region, Type: "short"}, nil
 	}
 	n, err := phonenumbers.Parse(digits, region)
 	if err != nil || !phonenumbers.IsValidShortNumberForRegion(n, region) {

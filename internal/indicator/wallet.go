@@ -29,6 +29,9 @@ func ParseWallet(s string) (Wallet, error) {
 	if len(s) < 25 || len(s) > 90 {
 		return Wallet{}, invalid("wallet", s, "wrong length")
 	}
+	if raw, ok := parseTONRaw(s); ok {
+		return Wallet{Kind: TON, Value: raw, Checksummed: false, Type: "account"}, nil
+	}
 	switch {
 	case strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X"):
 		return ParseETH(s)
@@ -282,6 +285,19 @@ func parseTON(s string) (Wallet, error) {
 		return Wallet{}, invalid(TON, s, "unknown workchain")
 	}
 	return Wallet{Kind: TON, Value: workchain + ":" + hex.EncodeToString(b[2:34]), Checksummed: true, Type: "account"}, nil
+}
+
+// parseTONRaw recognises the raw form of a TON address ("0:" or "-1:" and 64
+// hex digits), the canonical value, so that it can be looked up again.
+func parseTONRaw(s string) (string, bool) {
+	wc, h, ok := strings.Cut(s, ":")
+	if !ok || (wc != "0" && wc != "-1") || len(h) != 64 {
+		return "", false
+	}
+	if _, err := hex.DecodeString(h); err != nil {
+		return "", false
+	}
+	return wc + ":" + strings.ToLower(h), true
 }
 
 func crc16XMODEM(b []byte) uint16 {

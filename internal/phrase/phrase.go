@@ -19,8 +19,10 @@ import (
 // Set is an immutable set of phrases, each with an ID the caller chooses.
 type Set struct {
 	// byPair[b0<<8|b1] is 1 + the index in groups of the phrases starting
-	// with those two bytes (lower-cased), or 0 for none.
+	// with those two bytes (lower-cased), or 0 for none; first[b0] says
+	// whether any phrase starts with the byte at all.
 	byPair *[1 << 16]uint16
+	first  [256]bool
 	groups [][]entry
 }
 
@@ -45,7 +47,7 @@ func New(phrases []string, ids []int) *Set {
 		if len(lp) < 2 {
 			continue
 		}
-		e := entry{text: lp, id: ids[i], words: latinEdges(lp), fold: casedNonASCII(lp)}
+		e := entry{text: lp, id: ids[i], words: latinEdges(lp), fold: casedNonASCII(p) || casedNonASCII(lp)}
 		// Index under the first two bytes of the phrase as it may be
 		// written: lower case, and for cased scripts also upper and title
 		// case ("Đà Nẵng", "ĐÀ NẴNG").
@@ -58,6 +60,7 @@ func New(phrases []string, ids []int) *Set {
 		}
 		for k := range keys {
 			byKey[k] = append(byKey[k], e)
+			s.first[k>>8] = true
 		}
 	}
 	keys := make([]int, 0, len(byKey))
@@ -84,8 +87,17 @@ func latinEdges(p string) bool {
 }
 
 func spaced(r rune) bool {
-	return r < 0x250 && (unicode.IsLetter(r) || unicode.IsDigit(r)) ||
-		unicode.Is(unicode.Cyrillic, r) || unicode.Is(unicode.Greek, r)
+	return r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) || isWordLetter(r)
+}
+
+// isWordLetter reports whether r is a letter of a script written with spaces
+// between words: Latin (Vietnamese included), Cyrillic, Greek.
+func isWordLetter(r rune) bool {
+	if r < 0x80 {
+		return isLetter(byte(r))
+	}
+	return unicode.Is(unicode.Latin, r) || unicode.Is(unicode.Cyrillic, r) || unicode.Is(unicode.Greek, r) ||
+		unicode.Is(unicode.Mn, r) && r < 0x370 // combining marks on Latin letters
 }
 
 // Match is one phrase found.
@@ -107,7 +119,17 @@ func (s *Set) Find(text string, fn func(Match)) {
 	n := len(text)
 	for i := 0; i+1 < n; {
 		c := text[i]
-		if g := s.byPair[uint16(lowerByte(c))<<8|uint16(lowerByte(text[i+1]))]; g != 0 {
+		if !s.first[lowerByte(c)] {
+			if c < utf8.RuneSelf {
+				if isLetter(c) {
+					for i++; i < n && isLetter(text[i]); i++ {
+					}
+				} else {
+					i++
+				}
+				continue
+			}
+		} else if g := s.byPair[uint16(lowerByte(c))<<8|uint16(lowerByte(text[i+1]))]; g != 0 {
 			if m, id := s.at(text, i, s.groups[g-1]); m > 0 {
 				fn(Match{Start: i, End: i + m, ID: id})
 				i += m
@@ -121,24 +143,13 @@ func (s *Set) Find(text string, fn func(Match)) {
 			}
 		case c < utf8.RuneSelf:
 			i++
+		case c >= 0xE0 && c < 0xF0 && i+2 < n && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80:
+			i += 3 // the common case: a CJK character
 		default:
-			i += runeLen(c)
+			_, size := utf8.DecodeRuneInString(text[i:]) // 1 for an invalid byte
+			i += size
 		}
 	}
-}
-
-// runeLen is the length of the UTF-8 sequence a lead byte starts (1 for a
-// stray continuation byte).
-func runeLen(c byte) int {
-	switch {
-	case c >= 0xF0:
-		return 4
-	case c >= 0xE0:
-		return 3
-	case c >= 0xC0:
-		return 2
-	}
-	return 1
 }
 
 func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
@@ -241,8 +252,5 @@ func wordEdge(text string, i int, start bool) bool {
 		}
 		r, _ = utf8.DecodeRuneInString(text[i:])
 	}
-	if r < utf8.RuneSelf {
-		return !isLetter(byte(r))
-	}
-	return !(r < 0x250 && unicode.IsLetter(r) || unicode.Is(unicode.Cyrillic, r) || unicode.Is(unicode.Greek, r))
+	return !isWordLetter(r)
 }

@@ -110,6 +110,9 @@ func Parse(tsv string) (*Gazetteer, error) {
 		if p.Uncertainty, err = strconv.Atoi(cols[7]); err != nil {
 			return nil, fmt.Errorf("line %d: uncertainty: %w", n+1, err)
 		}
+		if !(p.Lat >= -90 && p.Lat <= 90) || !(p.Lon >= -180 && p.Lon <= 180) || p.Uncertainty < 0 {
+			return nil, fmt.Errorf("line %d: coordinates %v,%v ±%d m out of range", n+1, p.Lat, p.Lon, p.Uncertainty)
+		}
 		if _, dup := g.byID[p.ID]; dup || p.ID == "" {
 			return nil, fmt.Errorf("line %d: duplicate or empty id %q", n+1, p.ID)
 		}
@@ -121,7 +124,7 @@ func Parse(tsv string) (*Gazetteer, error) {
 			ambiguous := strings.HasSuffix(a, "!")
 			a = strings.TrimSuffix(a, "!")
 			at := strings.LastIndexByte(a, '@')
-			if at < 1 {
+			if at < 1 || at == len(a)-1 {
 				return nil, fmt.Errorf("line %d: alias %q is not text@lang", n+1, a)
 			}
 			p.Aliases = append(p.Aliases, Alias{Text: a[:at], Lang: a[at+1:], Ambiguous: ambiguous})

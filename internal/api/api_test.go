@@ -1,0 +1,164 @@
+package api
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+func newTestServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	h, err := New(Config{MaxBody: 64 << 10}, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestScenarios is the API's scenario table: method, path, body, the
+// status and content type wanted, text that must be in the body and text
+// that must not be.
+func TestScenarios(t *testing.T) {
+	srv := newTestServer(t)
+	const ct = "application/json"
+	big := `{"text":"` + strings.Repeat("a", 70<<10) + `"}`
+	tests := []struct {
+		name, method, path, ctype, body string
+		status                          int
+		wantType                        string
+		want, mustNot                   []string
+	}{
+		{"health", "GET", "/healthz", "", "", 200, ct, []string{`"status":"ok"`}, nil},
+		{"openapi", "GET", "/api/openapi.json", "", "", 200, ct, []string{`"openapi": "3.1.0"`, "/api/v1/scan"}, nil},
+		{"metrics", "GET", "/metrics", "", "", 200, "text/plain", []string{"vigil_http_requests_total"}, nil},
+		{"scan", "POST", "/api/v1/scan", ct, `{"text":"加微信 abc_123456 转账 TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp 卡号 6222 0212 3456 7890 128"}`, 200, ct,
+			[]string{`"kind":"wechat"`, `"value":"abc_123456"`, `"kind":"trx"`, `622202*********0128`}, []string{"6222021234567890128", "6222 0212 3456 7890 128"}},
+		{"scan with region and kinds", "POST", "/api/v1/scan", ct, `{"text":"0812 345 6789 and TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp","region":"id","kinds":["phone"]}`, 200, ct,
+			[]string{`"value":"+628123456789"`}, []string{`"kind":"trx"`}},
+		{"scan nothing", "POST", "/api/v1/scan", ct, `{"text":"hello"}`, 200, ct, []string{`"matches":[]`}, nil},
+		{"malformed JSON", "POST", "/api/v1/scan", ct, `{"text":`, 400, "application/problem+json", []string{`"status":400`}, nil},
+		{"wrong type", "POST", "/api/v1/scan", ct, `{"text":42}`, 400, "application/problem+json", []string{`"pointer":"/text"`}, nil},
+		{"missing text", "POST", "/api/v1/scan", ct, `{}`, 400, "application/problem+json", []string{`"pointer":"/text"`}, nil},
+		{"unknown field", "POST", "/api/v1/scan", ct, `{"text":"x","admin":true}`, 400, "application/problem+json", []string{"unknown field"}, nil},
+		{"trailing data", "POST", "/api/v1/scan", ct, `{"text":"x"} {"text":"y"}`, 400, "application/problem+json", nil, nil},
+		{"invalid UTF-8", "POST", "/api/v1/scan", ct, "{\"text\":\"\xff\xfe\"}", 400, "application/problem+json", []string{"UTF-8"}, nil},
+		{"bad region", "POST", "/api/v1/scan", ct, `{"text":"x","region":"ZZZ"}`, 400, "application/problem+json", []string{`"pointer":"/region"`}, nil},
+		{"bad kind", "POST", "/api/v1/scan", ct, `{"text":"x","kinds":["phone","nope"]}`, 400, "application/problem+json", []string{`"pointer":"/kinds/1"`}, nil},
+		{"huge body", "POST", "/api/v1/scan", ct, big, 413, "application/problem+json", []string{`"status":413`}, nil},
+		{"wrong content type", "POST", "/api/v1/scan", "text/plain", `{"text":"x"}`, 400, "application/problem+json", []string{"Content-Type"}, nil},
+		{"injection strings are data", "POST", "/api/v1/scan", ct, `{"text":"'; DROP TABLE reports; -- <script>alert(1)</script> {{7*7}} ${jndi:ldap://x}"}`, 200, ct, nil, []string{"<script>"}},
+		{"wrong method", "GET", "/api/v1/scan", "", "", 405, "application/problem+json", []string{`"status":405`}, nil},
+		{"unknown path", "GET", "/api/v1/nope", "", "", 404, "application/problem+json", []string{`"status":404`}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(tt.method, srv.URL+tt.path, strings.NewReader(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.ctype != "" {
+				req.Header.Set("Content-Type", tt.ctype)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			body, _ := io.ReadAll(res.Body)
+			if res.StatusCode != tt.status {
+				t.Errorf("status %d, want %d; body %s", res.StatusCode, tt.status, body)
+			}
+			if tt.wantType != "" && !strings.HasPrefix(res.Header.Get("Content-Type"), tt.wantType) {
+				t.Errorf("Content-Type %q, want %q", res.Header.Get("Content-Type"), tt.wantType)
+			}
+			if res.StatusCode >= 400 && tt.wantType == "application/problem+json" {
+				var p problem
+				if err := json.Unmarshal(body, &p); err != nil || p.Status != res.StatusCode || p.Title == "" {
+					t.Errorf("not a problem document for status %d: %s (%v)", res.StatusCode, body, err)
+				}
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(string(body), w) {
+					t.Errorf("body lacks %q:\n%s", w, body)
+				}
+			}
+			for _, w := range tt.mustNot {
+				if strings.Contains(string(body), w) {
+					t.Errorf("body contains %q:\n%s", w, body)
+				}
+			}
+			if res.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(res.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+				t.Errorf("security headers missing: %v", res.Header)
+			}
+		})
+	}
+}
+
+// TestOpenAPICoversRoutes keeps the OpenAPI document and routes.go in step:
+// every route is documented and every documented path is served.
+func TestOpenAPICoversRoutes(t *testing.T) {
+	var doc struct {
+		OpenAPI string                     `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(openapiDoc, &doc); err != nil {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	if doc.OpenAPI != "3.1.0" {
+		t.Errorf("openapi version %q", doc.OpenAPI)
+	}
+	var documented []string
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			documented = append(documented, strings.ToUpper(method)+" "+path)
+		}
+	}
+	src, err := readFile("routes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var served []string
+	for _, m := range regexp.MustCompile(`mux\.Handle\("((GET|POST|PUT|PATCH|DELETE) [^"]+)"`).FindAllStringSubmatch(src, -1) {
+		served = append(served, m[1])
+	}
+	sort.Strings(documented)
+	sort.Strings(served)
+	if strings.Join(documented, "\n") != strings.Join(served, "\n") {
+		t.Errorf("routes and OpenAPI differ:\nserved:\n%s\ndocumented:\n%s", strings.Join(served, "\n"), strings.Join(documented, "\n"))
+	}
+}
+
+func readFile(name string) (string, error) {
+	b, err := osReadFile(name)
+	return string(b), err
+}
+
+// FuzzScan: no request body makes the scan endpoint answer 5xx or panic.
+func FuzzScan(f *testing.F) {
+	for _, s := range []string{`{"text":"加微信 abc_123456"}`, `{"text":1}`, `{`, `{"text":"x","region":"cn","kinds":["phone"]}`, "\xff", `null`, `[]`} {
+		f.Add(s)
+	}
+	h, err := New(Config{MaxBody: 1 << 16}, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		req := httptest.NewRequest("POST", "/api/v1/scan", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code >= 500 || (rec.Code != 200 && rec.Code != 400 && rec.Code != 413) {
+			t.Fatalf("status %d for %q: %s", rec.Code, body, rec.Body)
+		}
+	})
+}
