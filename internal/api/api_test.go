@@ -108,7 +108,7 @@ func TestScenarios(t *testing.T) {
 // every route is documented and every documented path is served.
 func TestOpenAPICoversRoutes(t *testing.T) {
 	var doc struct {
-		OpenAPI string                     `json:"openapi"`
+		OpenAPI string                    `json:"openapi"`
 		Paths   map[string]map[string]any `json:"paths"`
 	}
 	if err := json.Unmarshal(openapiDoc, &doc); err != nil {

@@ -32,7 +32,6 @@ func skipIfInvalidUTF8(t *testing.T, s string) {
 	}
 }
 
-
 func refused(t *testing.T, what string, err error) {
 	t.Helper()
 	if !errors.Is(err, ErrInvalid) {
