@@ -51,14 +51,26 @@ type Hit struct {
 // usable. A Set is safe for concurrent reads once loading is done.
 type Set struct {
 	lists    []*List
-	hosts    map[string]*List // hostname-type entries: the host and its subdomains
-	exact    map[string]*List // string-type entries: exact values (lower case)
-	suffixes map[string]*List // ".example.com" string entries: subdomains only
+	hosts    map[string]lists // hostname entries and ".name" strings: the name and the names under it
+	exact    map[string]lists // string entries: exact values (lower case)
 	subs     []subEntry       // substring entries
-	nets     map[int]map[netip.Prefix]*List
+	nets     map[int]map[netip.Prefix]lists
 	netBits  []int // prefix lengths present, longest first
 	phones   []reEntry
 	emails   []reEntry
+}
+
+// lists are the first benign and the first infrastructure list naming a
+// value.
+type lists struct{ benign, infra *List }
+
+func (ls *lists) add(l *List) {
+	switch {
+	case l.Benign && ls.benign == nil:
+		ls.benign = l
+	case !l.Benign && ls.infra == nil:
+		ls.infra = l
+	}
 }
 
 type subEntry struct {
@@ -194,28 +206,44 @@ func (s *Set) LoadEthPhishingDetect(path string) error {
 	return nil
 }
 
-func (s *Set) addHost(h string, l *List) {
-	if s.hosts == nil {
-		s.hosts = map[string]*List{}
-	}
-	if _, ok := s.hosts[h]; !ok {
-		s.hosts[h] = l
-	}
+func keep(m map[string]lists, v string, l *List) {
+	ls := m[v]
+	ls.add(l)
+	m[v] = ls
 }
 
+// hostKey writes a host name as the extractor does: lower case, punycode.
+func hostKey(h string) string {
+	h = strings.TrimSuffix(strings.ToLower(h), ".")
+	for i := 0; i < len(h); i++ {
+		if h[i] >= 0x80 {
+			if d, err := indicator.ParseDomain(h); err == nil {
+				return d.Value
+			}
+			return h
+		}
+	}
+	return h
+}
+
+func (s *Set) addHost(h string, l *List) {
+	if s.hosts == nil {
+		s.hosts = map[string]lists{}
+	}
+	keep(s.hosts, hostKey(h), l)
+}
+
+// addString indexes a string entry: exact, or, written with a leading dot
+// (".google.com"), the name and every name under it.
 func (s *Set) addString(v string, l *List) {
 	if s.exact == nil {
-		s.exact, s.suffixes = map[string]*List{}, map[string]*List{}
+		s.exact = map[string]lists{}
 	}
 	if strings.HasPrefix(v, ".") {
-		if _, ok := s.suffixes[v[1:]]; !ok {
-			s.suffixes[v[1:]] = l
-		}
+		s.addHost(v[1:], l)
 		return
 	}
-	if _, ok := s.exact[v]; !ok {
-		s.exact[v] = l
-	}
+	keep(s.exact, hostKey(v), l)
 }
 
 func (s *Set) addNet(v string, l *List) {
@@ -233,18 +261,18 @@ func (s *Set) addNet(v string, l *List) {
 		bits += 1000 // keep IPv6 lengths apart from IPv4 ones
 	}
 	if s.nets == nil {
-		s.nets = map[int]map[netip.Prefix]*List{}
+		s.nets = map[int]map[netip.Prefix]lists{}
 	}
 	m := s.nets[bits]
 	if m == nil {
-		m = map[netip.Prefix]*List{}
+		m = map[netip.Prefix]lists{}
 		s.nets[bits] = m
 		s.netBits = append(s.netBits, bits)
 		sort.Sort(sort.Reverse(sort.IntSlice(s.netBits)))
 	}
-	if _, ok := m[p]; !ok {
-		m[p] = l
-	}
+	ls := m[p]
+	ls.add(l)
+	m[p] = ls
 }
 
 // compileMISPRegex turns "/pattern/flags" into an anchored RE2 expression.
@@ -271,10 +299,22 @@ func (s *Set) Check(kind indicator.Kind, value string) (Hit, bool) {
 		return s.host(value)
 	case indicator.URL:
 		host, path := urlHostPath(value)
-		if hit, ok := s.host(host); ok {
-			// A page on a known host is someone's content: a warning only.
-			hit.Benign = hit.Benign && (path == "" || path == "/")
-			return hit, true
+		if path == "" || path == "/" {
+			if hit, ok := s.host(host); ok {
+				return hit, true
+			}
+		} else if hh := s.lookupHost(host); hh.infra != nil || hh.exact != nil || hh.parent != nil {
+			// A page on a known host is someone's content (a form on
+			// docs.google.com, a short link): a warning only, naming the
+			// infrastructure list when there is one.
+			l := hh.infra
+			if l == nil {
+				l = hh.exact
+			}
+			if l == nil {
+				l = hh.parent
+			}
+			return Hit{l, false}, true
 		}
 		if a, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
 			return s.ip(a)
@@ -305,28 +345,57 @@ func (s *Set) Check(kind indicator.Kind, value string) (Hit, bool) {
 	return Hit{}, false
 }
 
-// host finds a host name: exact string entries, ".suffix" entries, and
-// hostname entries for the host or a parent at or below its registrable
-// domain.
-func (s *Set) host(h string) (Hit, bool) {
-	if l, ok := s.exact[h]; ok {
-		return Hit{l, l.Benign}, true
+// hostHits are the lists a host name is on.
+type hostHits struct {
+	exact  *List // a benign list naming this very host
+	infra  *List // a shared-infrastructure list naming it or a parent
+	parent *List // a benign list naming a parent at or below its registrable domain
+}
+
+// hosts looks a host name up: exact string entries, hostname entries for
+// the host or a parent at or below its registrable domain (so
+// "blogspot.com" does not cover "scam.blogspot.com"), substring entries.
+func (s *Set) lookupHost(h string) hostHits {
+	var hh hostHits
+	note := func(l *List, exact bool) {
+		switch {
+		case !l.Benign:
+			if hh.infra == nil {
+				hh.infra = l
+			}
+		case exact:
+			if hh.exact == nil {
+				hh.exact = l
+			}
+		case hh.parent == nil:
+			hh.parent = l
+		}
+	}
+	noteAll := func(ls lists, exact, belowSite bool) {
+		if ls.benign != nil && belowSite {
+			note(ls.benign, exact)
+		}
+		if ls.infra != nil {
+			note(ls.infra, exact)
+		}
+	}
+	if ls, ok := s.exact[h]; ok {
+		noteAll(ls, true, true)
 	}
 	site := h
-	if hh, err := indicator.ParseDomain(h); err == nil {
-		site = hh.Site
+	if d, err := indicator.ParseDomain(h); err == nil {
+		site = d.Site
 	}
+	// Benign entries count at or below the registrable domain; shared
+	// infrastructure at any level (duckdns.org is a public suffix, yet
+	// evil.duckdns.org is dynamic DNS).
+	below := true
 	for cur := h; ; {
-		if l, ok := s.hosts[cur]; ok {
-			return Hit{l, l.Benign}, true
-		}
-		if cur != h {
-			if l, ok := s.suffixes[cur]; ok {
-				return Hit{l, l.Benign}, true
-			}
+		if ls, ok := s.hosts[cur]; ok {
+			noteAll(ls, cur == h, below)
 		}
 		if cur == site {
-			break
+			below = false
 		}
 		i := strings.IndexByte(cur, '.')
 		if i < 0 {
@@ -336,8 +405,25 @@ func (s *Set) host(h string) (Hit, bool) {
 	}
 	for _, sub := range s.subs {
 		if sub.list.Name != "disposable-email" && strings.Contains(h, sub.text) {
-			return Hit{sub.list, sub.list.Benign}, true
+			note(sub.list, false)
 		}
+	}
+	return hh
+}
+
+// host decides for a bare host name: named on a benign list itself, it is
+// known-good (bit.ly the service is no scam, though it is a shortener);
+// under a shared-infrastructure name it is a warning (evil.duckdns.org);
+// under a benign site, known-good (mail.google.com).
+func (s *Set) host(h string) (Hit, bool) {
+	hh := s.lookupHost(h)
+	switch {
+	case hh.exact != nil:
+		return Hit{hh.exact, true}, true
+	case hh.infra != nil:
+		return Hit{hh.infra, false}, true
+	case hh.parent != nil:
+		return Hit{hh.parent, true}, true
 	}
 	return Hit{}, false
 }
@@ -356,8 +442,13 @@ func (s *Set) ip(a netip.Addr) (Hit, bool) {
 		if err != nil {
 			continue
 		}
-		if l, ok := s.nets[bits][p]; ok {
-			return Hit{l, l.Benign}, true
+		if ls, ok := s.nets[bits][p]; ok {
+			// The most specific range decides; at one range a benign list
+			// (a public resolver, a sinkhole) beats a hosting range.
+			if ls.benign != nil {
+				return Hit{ls.benign, true}, true
+			}
+			return Hit{ls.infra, false}, true
 		}
 	}
 	return Hit{}, false
