@@ -284,28 +284,63 @@ func (s *scan) finish(lo, hi int) []Match {
 	return out
 }
 
-// hint reads the cue words just before (and a little after) a match. A
-// wallet, card or account is where money goes unless the words say more (a
-// ransom); a messaging account is a way to reach someone unless they say
-// more (a recruiter).
+// hint reads the cue words around a match (60 bytes before, 24 after).
+// A ransom word anywhere there wins. Otherwise a wallet, card or account
+// is where money goes (payment); a messaging account or phone number in a
+// recruitment pitch is the recruiter's; a messaging account is otherwise a
+// way to reach someone (contact); and any other match takes the meaning of
+// the nearest cue word.
 func (s *scan) hint(k indicator.Kind, fs, fe int) Hint {
-	c := s.cues.in(max(0, fs-60), fs) | s.cues.in(fe, min(len(s.f.text), fe+24))
-	money := k.IsWallet() || k == indicator.Card || k == indicator.BankAccount || k == indicator.IBAN
+	const (
+		payCues     = cuePayment | cueBank | cueCard
+		contactCues = cueContact | cuePhone | cueDial | cueWeChat | cueQQ | cueTelegram | cueWhatsApp | cueLINE | cueZalo | cueSMS
+	)
+	nearest, dist := HintNone, 1<<30
+	recruiting := false
+	consider := func(h cueHit, d int) {
+		recruiting = recruiting || h.cue&cueRecruit != 0
+		var got Hint
+		switch {
+		case h.cue&cueRansom != 0:
+			got = HintRansom
+		case h.cue&cueRecruit != 0:
+			got = HintRecruiter
+		case h.cue&payCues != 0:
+			got = HintPayment
+		case h.cue&contactCues != 0:
+			got = HintContact
+		default:
+			return
+		}
+		if got == HintRansom {
+			d = -1 // a ransom demand colours everything near it
+		}
+		if d < dist {
+			nearest, dist = got, d
+		}
+	}
+	lo, hi := max(0, fs-60), min(len(s.f.text), fe+24)
+	i := sort.Search(len(s.cues), func(i int) bool { return s.cues[i].end > lo })
+	for ; i < len(s.cues) && s.cues[i].start < hi; i++ {
+		h := s.cues[i]
+		switch {
+		case h.end <= fs:
+			consider(h, fs-h.end)
+		case h.start >= fe && h.end <= hi:
+			consider(h, h.start-fe+8) // words after count a little less
+		}
+	}
 	switch {
-	case c&cueRansom != 0:
+	case nearest == HintRansom:
 		return HintRansom
-	case money:
+	case k.IsWallet() || k == indicator.Card || k == indicator.BankAccount || k == indicator.IBAN:
 		return HintPayment
-	case c&cueRecruit != 0:
+	case recruiting && (k.IsHandle() || k == indicator.Phone):
 		return HintRecruiter
 	case k.IsHandle():
 		return HintContact
-	case c&(cuePayment|cueBank|cueCard) != 0:
-		return HintPayment
-	case c&(cueContact|cuePhone|cueDial|cueWeChat|cueQQ|cueTelegram|cueWhatsApp|cueLINE|cueZalo|cueSMS) != 0:
-		return HintContact
 	}
-	return HintNone
+	return nearest
 }
 
 func digitsOf(s string) string {
