@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"sort"
 	"strings"
 
 	"vigil/internal/phrase"
@@ -84,11 +83,17 @@ var cueWords = map[cue][]string{
 // is, if any (缅北 is a cue and a place).
 const placeShift = 32
 
-// phraseSet builds the phrase set of every cue word and every place name.
+// anchorCues are the cue words searched for in the whole text: the
+// keywords that messaging IDs follow. Other cue words are only read around
+// candidates, when asked for (see cueIndex).
+const anchorCues = cueWeChat | cueQQ | cueTelegram | cueWhatsApp | cueLINE | cueZalo
+
+// phraseSets builds the two phrase sets: every cue word (read in windows),
+// and the anchor words with every place name (read over the whole text).
 //
 // The matcher reports one phrase per position, the longest, so a place name
 // also carries the cues of the cue words inside it ("KK园区" holds 园区).
-func phraseSet(names []place.Name) *phrase.Set {
+func phraseSets(names []place.Name) (all, anchors *phrase.Set) {
 	cues := map[string]cue{}
 	for c, words := range cueWords {
 		for _, w := range words {
@@ -102,19 +107,15 @@ func phraseSet(names []place.Name) *phrase.Set {
 			placeOf[t] = i + 1
 		}
 	}
-	words := make([]string, 0, len(cues)+len(placeOf))
-	ids := make([]int, 0, len(cues)+len(placeOf))
+	var allWords, anchorWords []string
+	var allIDs, anchorIDs []int
 	for w, c := range cues {
-		id := int(c)
-		if p, ok := placeOf[w]; ok {
-			id |= p << placeShift
+		allWords, allIDs = append(allWords, w), append(allIDs, int(c))
+		if c&anchorCues != 0 {
+			anchorWords, anchorIDs = append(anchorWords, w), append(anchorIDs, int(c))
 		}
-		words, ids = append(words, w), append(ids, id)
 	}
 	for w, p := range placeOf {
-		if _, done := cues[w]; done {
-			continue
-		}
 		var inner cue
 		for cw, c := range cues {
 			// Only cue words of scripts without spaces: "wa" inside
@@ -123,9 +124,9 @@ func phraseSet(names []place.Name) *phrase.Set {
 				inner |= c
 			}
 		}
-		words, ids = append(words, w), append(ids, p<<placeShift|int(inner))
+		anchorWords, anchorIDs = append(anchorWords, w), append(anchorIDs, p<<placeShift|int(inner))
 	}
-	return phrase.New(words, ids)
+	return phrase.New(allWords, allIDs), phrase.New(anchorWords, anchorIDs)
 }
 
 // cueHit is one cue word found in the text.
@@ -134,20 +135,18 @@ type cueHit struct {
 	cue        cue
 }
 
-// cueIndex holds every cue word in a text, in order, for window queries.
-type cueIndex []cueHit
-
 // placeHit is a place name found in the text.
 type placeHit struct {
 	start, end int
 	name       place.Name
 }
 
-// findPhrases finds cue words and place names in one pass.
-func (x *Extractor) findPhrases(text string) (cueIndex, []placeHit) {
-	var hits cueIndex
+// findAnchors finds the anchor keywords and place names of a text in one
+// pass.
+func (x *Extractor) findAnchors(text string) ([]cueHit, []placeHit) {
+	var hits []cueHit
 	var places []placeHit
-	x.phrases.Find(text, func(m phrase.Match) {
+	x.anchors.Find(text, func(m phrase.Match) {
 		if p := m.ID >> placeShift; p > 0 {
 			places = append(places, placeHit{m.Start, m.End, x.names[p-1]})
 		}
@@ -158,30 +157,68 @@ func (x *Extractor) findPhrases(text string) (cueIndex, []placeHit) {
 	return hits, places
 }
 
-// in returns the union of cues of the words that end within [from, to).
-func (ci cueIndex) in(from, to int) cue {
-	i := sort.Search(len(ci), func(i int) bool { return ci[i].end > from })
-	var c cue
-	for ; i < len(ci) && ci[i].start < to; i++ {
-		if ci[i].end <= to {
-			c |= ci[i].cue
+// cueBlock is the unit in which cue words are found on demand.
+const cueBlock = 256
+
+// cueIndex finds the cue words of a text lazily, a block at a time, the
+// first time a window over the block is asked about: most of a text is
+// never near a candidate, and the common words among the cues ("to",
+// "call", "pay") make a full search the costliest part of extraction.
+type cueIndex struct {
+	text   string
+	set    *phrase.Set
+	blocks [][]cueHit // matches starting in each block
+	done   []bool
+}
+
+func newCueIndex(text string, set *phrase.Set) *cueIndex {
+	n := (len(text) + cueBlock - 1) / cueBlock
+	return &cueIndex{text: text, set: set, blocks: make([][]cueHit, n), done: make([]bool, n)}
+}
+
+// each calls fn for the cue words that start in [from, to), block by
+// block.
+func (ci *cueIndex) each(from, to int, fn func(cueHit)) {
+	from = max(0, from-maxCueLen) // a word starting a little earlier may reach in
+	to = min(len(ci.text), to)
+	for b := from / cueBlock; b*cueBlock < to; b++ {
+		if !ci.done[b] {
+			bs, be := b*cueBlock, min(len(ci.text), (b+1)*cueBlock)
+			ci.set.FindRange(ci.text, bs, be, func(m phrase.Match) {
+				ci.blocks[b] = append(ci.blocks[b], cueHit{m.Start, m.End, cue(m.ID)})
+			})
+			ci.done[b] = true
+		}
+		for _, h := range ci.blocks[b] {
+			if h.start >= from && h.start < to {
+				fn(h)
+			}
 		}
 	}
+}
+
+// maxCueLen bounds the length of a cue word in bytes.
+const maxCueLen = 48
+
+// in returns the union of cues of the words that end within [from, to).
+func (ci *cueIndex) in(from, to int) cue {
+	var c cue
+	ci.each(from, to, func(h cueHit) {
+		if h.end > from && h.end <= to {
+			c |= h.cue
+		}
+	})
 	return c
 }
 
 // nearest returns the end of the last cue word with any of the cues in want
 // that ends at or before pos and no further back than limit bytes.
-func (ci cueIndex) nearest(pos, limit int, want cue) (int, bool) {
-	i := sort.Search(len(ci), func(i int) bool { return ci[i].end > pos })
-	for i--; i >= 0; i-- {
-		h := ci[i]
-		if h.end < pos-limit {
-			return 0, false
+func (ci *cueIndex) nearest(pos, limit int, want cue) (int, bool) {
+	best, ok := 0, false
+	ci.each(pos-limit, pos, func(h cueHit) {
+		if h.end <= pos && h.end >= pos-limit && h.cue&want != 0 && h.end >= best {
+			best, ok = h.end, true
 		}
-		if h.cue&want != 0 {
-			return h.end, true
-		}
-	}
-	return 0, false
+	})
+	return best, ok
 }

@@ -107,7 +107,8 @@ type Extractor struct {
 	kinds   map[indicator.Kind]bool
 	phones  *phoneCache
 	names   []place.Name // the gazetteer's names, by phrase ID
-	phrases *phrase.Set  // cue words and place names
+	cueSet  *phrase.Set  // every cue word, read in windows
+	anchors *phrase.Set  // messaging keywords and place names, read everywhere
 }
 
 // New returns an Extractor.
@@ -125,7 +126,7 @@ func New(opts Options) *Extractor {
 		g = place.Default()
 	}
 	x.names = g.Names()
-	x.phrases = phraseSet(x.names)
+	x.cueSet, x.anchors = phraseSets(x.names)
 	return x
 }
 
@@ -155,7 +156,8 @@ func (x *Extractor) ExtractRange(text string, lo, hi int) Result {
 
 func (x *Extractor) extract(text string, lo, hi int) Result {
 	s := &scan{x: x, f: fold(text), orig: text}
-	s.cues, s.places = x.findPhrases(s.f.text)
+	s.anchors, s.places = x.findAnchors(s.f.text)
+	s.cues = newCueIndex(s.f.text, x.cueSet)
 	s.regionSet, s.region = x.opts.Region != "", x.opts.Region
 	s.links()
 	s.tokens()
@@ -174,7 +176,8 @@ type scan struct {
 	x           *Extractor
 	f           *folded
 	orig        string
-	cues        cueIndex
+	cues        *cueIndex
+	anchors     []cueHit // messaging keywords, over the whole text
 	places      []placeHit
 	region      string // read it through reg(): the guess is made when first needed
 	regionSet   bool
@@ -320,16 +323,14 @@ func (s *scan) hint(k indicator.Kind, fs, fe int) Hint {
 		}
 	}
 	lo, hi := max(0, fs-60), min(len(s.f.text), fe+24)
-	i := sort.Search(len(s.cues), func(i int) bool { return s.cues[i].end > lo })
-	for ; i < len(s.cues) && s.cues[i].start < hi; i++ {
-		h := s.cues[i]
+	s.cues.each(lo, hi, func(h cueHit) {
 		switch {
-		case h.end <= fs:
+		case h.end <= fs && h.end > lo:
 			consider(h, fs-h.end)
 		case h.start >= fe && h.end <= hi:
 			consider(h, h.start-fe+8) // words after count a little less
 		}
-	}
+	})
 	switch {
 	case nearest == HintRansom:
 		return HintRansom

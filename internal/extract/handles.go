@@ -15,7 +15,7 @@ import (
 func (s *scan) handles() {
 	t := s.f.text
 	const idCues = cueWeChat | cueTelegram | cueLINE
-	for _, h := range s.cues {
+	for _, h := range s.anchors {
 		if h.cue&idCues == 0 {
 			continue
 		}
@@ -114,7 +114,7 @@ func init() {
 // atNames finds Telegram "@names" in a text that mentions Telegram.
 func (s *scan) atNames() {
 	t := s.f.text
-	if len(s.cues) == 0 {
+	if strings.IndexByte(t, '@') < 0 {
 		return
 	}
 	for i := 0; i < len(t); {

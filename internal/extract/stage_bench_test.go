@@ -22,7 +22,7 @@ func BenchmarkStages(b *testing.B) {
 		b.SetBytes(n)
 		for range b.N {
 			for _, f := range folded {
-				x.findPhrases(f.text)
+				x.findAnchors(f.text)
 			}
 		}
 	})
@@ -32,7 +32,7 @@ func BenchmarkStages(b *testing.B) {
 			for range b.N {
 				for i, f := range folded {
 					s := &scan{x: x, f: f, orig: texts[i]}
-					s.cues, s.places = x.findPhrases(f.text)
+					s.anchors, s.places = x.findAnchors(f.text); s.cues = newCueIndex(f.text, x.cueSet)
 					fn(s)
 				}
 			}

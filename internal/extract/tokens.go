@@ -287,6 +287,7 @@ type numRun struct {
 type numTok struct {
 	start, end int
 	digits     string
+	nd         int // digits so far, while scanning
 	seps       int // separators inside the token ("138-0013-8000" has 2)
 	groups     []int
 }
@@ -294,42 +295,54 @@ type numTok struct {
 // numberSpan classifies the digits and separators in t[start:end].
 func (s *scan) numberSpan(start, end int) {
 	t := s.f.text
-	if s.isClaimed(start, end) {
+	// Most digit runs in text are one or two digits ("2 u", "10p"): leave
+	// them before any work.
+	nd := 0
+	for i := start; i < end; i++ {
+		if isDigit(t[i]) {
+			nd++
+		}
+	}
+	if nd < 3 || s.isClaimed(start, end) {
 		return
 	}
+	if s.cues.in(max(0, start-8), start)&cueRef != 0 {
+		return // "Ref:763179369", "订单号 2024..."
+	}
 	r := numRun{start: start, end: end}
-	var cur *numTok
-	var digits []byte
+	in := false // inside a token
 	for i := start; i < end; i++ {
 		c := t[i]
 		switch {
 		case isDigit(c):
-			if cur == nil {
+			if !in {
 				r.toks = append(r.toks, numTok{start: i})
-				cur = &r.toks[len(r.toks)-1]
-				digits = digits[:0]
-			} else if i > 0 && !isDigit(t[i-1]) {
-				cur.seps++
-				cur.groups = append(cur.groups, len(digits))
+				in = true
+			} else if !isDigit(t[i-1]) {
+				tk := &r.toks[len(r.toks)-1]
+				tk.seps++
+				tk.groups = append(tk.groups, tk.nd)
 			}
-			digits = append(digits, c)
-			cur.end = i + 1
-			cur.digits = string(digits)
+			tk := &r.toks[len(r.toks)-1]
+			tk.nd++
+			tk.end = i + 1
 		case c == '+':
-			if cur == nil && len(r.toks) == 0 {
+			if !in && len(r.toks) == 0 {
 				r.plus = true
 			}
 		case c == ' ' || c == '\t' || c == '/':
-			cur = nil // "138xxx/139xxx" lists two numbers
+			in = false // "138xxx/139xxx" lists two numbers
 		}
 	}
-	if len(r.toks) == 0 {
-		return
+	for k := range r.toks {
+		tk := &r.toks[k]
+		if tk.seps == 0 {
+			tk.digits = t[tk.start:tk.end] // no copy
+		} else {
+			tk.digits = digitsOf(t[tk.start:tk.end])
+		}
 	}
 	r.toks = splitTokens(r.toks, t)
-	if s.cues.in(max(0, start-8), start)&cueRef != 0 {
-		return // "Ref:763179369", "订单号 2024..."
-	}
 	s.classified = false
 	if len(r.toks) > 200 {
 		// A long list of numbers: classify each token or short group on its own.
@@ -419,16 +432,22 @@ func (s *scan) classify(r numRun) {
 func (s *scan) classifySpan(r numRun, a, b int) (Match, int, int, bool) {
 	t := s.f.text
 	fs, fe := r.toks[a].start, r.toks[b-1].end
-	var db strings.Builder
-	groups := 0
+	nd, groups := 0, 0
 	for _, tk := range r.toks[a:b] {
-		db.WriteString(tk.digits)
+		nd += len(tk.digits)
 		groups += len(tk.groups) + 1
 	}
-	digits := db.String()
-	nd := len(digits)
 	if nd < 3 || nd > 19 {
 		return Match{}, 0, 0, false
+	}
+	digits := r.toks[a].digits
+	if b > a+1 {
+		var db strings.Builder
+		db.Grow(nd)
+		for _, tk := range r.toks[a:b] {
+			db.WriteString(tk.digits)
+		}
+		digits = db.String()
 	}
 	plus := r.plus && a == 0
 	if a == 0 && r.start < fs && (plus || t[r.start] == '(') {

@@ -24,7 +24,18 @@ type Set struct {
 	byPair *[1 << 16]uint16
 	first  [256]bool
 	groups [][]entry
+	// third[g] is the set of third bytes (ASCII lower-cased) the phrases of
+	// group g go on with, so most CJK characters are ruled out by one test.
+	third []thirdSet
 }
+
+type thirdSet struct {
+	bits [4]uint64
+	any  bool // a two-byte phrase: no third byte needed
+}
+
+func (t *thirdSet) add(c byte)      { t.bits[c>>6] |= 1 << (c & 63) }
+func (t *thirdSet) has(c byte) bool { return t.bits[c>>6]&(1<<(c&63)) != 0 }
 
 type entry struct {
 	text  string // lower-cased
@@ -71,7 +82,19 @@ func New(phrases []string, ids []int) *Set {
 	for _, k := range keys {
 		es := byKey[uint16(k)]
 		sort.SliceStable(es, func(a, b int) bool { return len(es[a].text) > len(es[b].text) })
+		var th thirdSet
+		for _, e := range es {
+			if len(e.text) < 3 || e.fold {
+				th.any = true // too short, or case-folded beyond bytes
+				continue
+			}
+			th.add(e.text[2])
+			if c := e.text[2]; c >= 'a' && c <= 'z' {
+				th.add(c - 'a' + 'A')
+			}
+		}
 		s.groups = append(s.groups, es)
+		s.third = append(s.third, th)
 		s.byPair[k] = uint16(len(s.groups))
 	}
 	return s
@@ -116,8 +139,17 @@ func lowerByte(c byte) byte {
 // Find calls fn for every phrase occurrence in text, left to right; at one
 // position only the longest phrase is reported, and matches do not overlap.
 func (s *Set) Find(text string, fn func(Match)) {
+	s.FindRange(text, 0, len(text), fn)
+}
+
+// FindRange is Find for the phrases that start in text[from:to]; they may
+// end beyond to. The rest of text is read only to tell word boundaries.
+func (s *Set) FindRange(text string, from, to int, fn func(Match)) {
 	n := len(text)
-	for i := 0; i+1 < n; {
+	for from > 0 && from < n && !utf8.RuneStart(text[from]) {
+		from++ // start on a character, not inside one
+	}
+	for i := from; i+1 < n && i < to; {
 		c := text[i]
 		if !s.first[lowerByte(c)] {
 			if c < utf8.RuneSelf {
@@ -129,7 +161,8 @@ func (s *Set) Find(text string, fn func(Match)) {
 				}
 				continue
 			}
-		} else if g := s.byPair[uint16(lowerByte(c))<<8|uint16(lowerByte(text[i+1]))]; g != 0 {
+		} else if g := s.byPair[uint16(lowerByte(c))<<8|uint16(lowerByte(text[i+1]))]; g != 0 &&
+			(s.third[g-1].any || i+2 < n && s.third[g-1].has(text[i+2])) {
 			if m, id := s.at(text, i, s.groups[g-1]); m > 0 {
 				fn(Match{Start: i, End: i + m, ID: id})
 				i += m
