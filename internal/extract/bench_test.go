@@ -1,7 +1,9 @@
 package extract
 
 import (
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"vigil/internal/datasets"
@@ -49,6 +51,29 @@ func BenchmarkExtractCorpus(b *testing.B) {
 		for _, t := range texts {
 			x.Extract(t)
 		}
+	}
+}
+
+// BenchmarkExtractCorpusParallel is the same on every core: one Extractor
+// shared by GOMAXPROCS workers, as vigil scan and vigil serve use it.
+func BenchmarkExtractCorpusParallel(b *testing.B) {
+	texts := benchCorpus(b)
+	x := New(Options{})
+	b.SetBytes(totalBytes(texts))
+	workers := runtime.GOMAXPROCS(0)
+	b.ResetTimer()
+	for range b.N {
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; i < len(texts); i += workers {
+					x.Extract(texts[i])
+				}
+			}()
+		}
+		wg.Wait()
 	}
 }
 

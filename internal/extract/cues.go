@@ -143,9 +143,8 @@ type placeHit struct {
 
 // findAnchors finds the anchor keywords and place names of a text in one
 // pass.
-func (x *Extractor) findAnchors(text string) ([]cueHit, []placeHit) {
-	var hits []cueHit
-	var places []placeHit
+func (x *Extractor) findAnchors(text string, hits []cueHit, places []placeHit) ([]cueHit, []placeHit) {
+	hits, places = hits[:0], places[:0]
 	x.anchors.Find(text, func(m phrase.Match) {
 		if p := m.ID >> placeShift; p > 0 {
 			places = append(places, placeHit{m.Start, m.End, x.names[p-1]})
@@ -172,8 +171,23 @@ type cueIndex struct {
 }
 
 func newCueIndex(text string, set *phrase.Set) *cueIndex {
+	ci := &cueIndex{}
+	ci.reset(text, set)
+	return ci
+}
+
+// reset readies the index for a new text, keeping its memory.
+func (ci *cueIndex) reset(text string, set *phrase.Set) {
 	n := (len(text) + cueBlock - 1) / cueBlock
-	return &cueIndex{text: text, set: set, blocks: make([][]cueHit, n), done: make([]bool, n)}
+	ci.text, ci.set = text, set
+	if cap(ci.blocks) < n {
+		ci.blocks, ci.done = make([][]cueHit, n), make([]bool, n)
+	}
+	ci.blocks, ci.done = ci.blocks[:n], ci.done[:n]
+	for i := range ci.blocks {
+		ci.blocks[i] = ci.blocks[i][:0]
+		ci.done[i] = false
+	}
 }
 
 // each calls fn for the cue words that start in [from, to), block by

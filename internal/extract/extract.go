@@ -154,10 +154,21 @@ func (x *Extractor) ExtractRange(text string, lo, hi int) Result {
 	return x.extract(text, lo, hi)
 }
 
+// scanPool keeps scans for reuse: their slices and buffers would
+// otherwise be allocated anew for every message.
+var scanPool = sync.Pool{New: func() any { return new(scan) }}
+
 func (x *Extractor) extract(text string, lo, hi int) Result {
-	s := &scan{x: x, f: fold(text), orig: text}
-	s.anchors, s.places = x.findAnchors(s.f.text)
-	s.cues = newCueIndex(s.f.text, x.cueSet)
+	s := scanPool.Get().(*scan)
+	defer scanPool.Put(s)
+	*s = scan{x: x, orig: text, f: s.f, foldBuf: s.foldBuf, cues: s.cues,
+		anchors: s.anchors, places: s.places, found: s.found[:0], claimed: s.claimed[:0]}
+	if s.f == nil {
+		s.f, s.cues = &folded{}, &cueIndex{}
+	}
+	s.foldBuf = s.f.fold(text, s.foldBuf)
+	s.anchors, s.places = x.findAnchors(s.f.text, s.anchors, s.places)
+	s.cues.reset(s.f.text, x.cueSet)
 	s.regionSet, s.region = x.opts.Region != "", x.opts.Region
 	s.links()
 	s.tokens()
@@ -176,6 +187,7 @@ type scan struct {
 	x           *Extractor
 	f           *folded
 	orig        string
+	foldBuf     []byte
 	cues        *cueIndex
 	anchors     []cueHit // messaging keywords, over the whole text
 	places      []placeHit
@@ -355,8 +367,13 @@ func digitsOf(s string) string {
 }
 
 // phoneCache remembers validation results: numbers repeat across messages,
-// and libphonenumber validation costs tens of microseconds.
+// and libphonenumber validation costs tens of microseconds. It is sharded
+// so that concurrent extractions rarely wait on each other.
 type phoneCache struct {
+	shards [16]phoneShard
+}
+
+type phoneShard struct {
 	mu  sync.Mutex
 	m   map[string]phoneResult
 	max int
@@ -368,21 +385,36 @@ type phoneResult struct {
 }
 
 func newPhoneCache(max int) *phoneCache {
-	return &phoneCache{m: make(map[string]phoneResult), max: max}
+	c := &phoneCache{}
+	for i := range c.shards {
+		c.shards[i].m = make(map[string]phoneResult)
+		c.shards[i].max = max / len(c.shards)
+	}
+	return c
+}
+
+func (c *phoneCache) shard(key string) *phoneShard {
+	var h uint32 = 2166136261
+	for i := 0; i < len(key); i++ {
+		h = (h ^ uint32(key[i])) * 16777619
+	}
+	return &c.shards[h%uint32(len(c.shards))]
 }
 
 func (c *phoneCache) get(key string) (phoneResult, bool) {
-	c.mu.Lock()
-	r, ok := c.m[key]
-	c.mu.Unlock()
+	sh := c.shard(key)
+	sh.mu.Lock()
+	r, ok := sh.m[key]
+	sh.mu.Unlock()
 	return r, ok
 }
 
 func (c *phoneCache) put(key string, r phoneResult) {
-	c.mu.Lock()
-	if len(c.m) >= c.max {
-		clear(c.m)
+	sh := c.shard(key)
+	sh.mu.Lock()
+	if len(sh.m) >= sh.max {
+		clear(sh.m)
 	}
-	c.m[key] = r
-	c.mu.Unlock()
+	sh.m[key] = r
+	sh.mu.Unlock()
 }

@@ -11,7 +11,7 @@ func BenchmarkFindCues(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	b.ResetTimer()
 	for range b.N {
-		x.findAnchors(text)
+		x.findAnchors(text, nil, nil)
 	}
 }
 

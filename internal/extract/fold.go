@@ -85,11 +85,19 @@ func (w *folder) mark(at, orig int) {
 // refang is used as is, without a copy.
 func fold(s string) *folded {
 	f := &folded{}
+	f.fold(s, nil)
+	return f
+}
+
+// fold fills f for s, using buf (returned, possibly grown) as scratch
+// space and f.shifts' capacity, so that pooled scans allocate little.
+func (f *folded) fold(s string, buf []byte) []byte {
+	*f = folded{shifts: f.shifts[:0]}
 	if plainASCII(s) {
 		f.text = s
-		return f
+		return buf
 	}
-	w := &folder{src: s, f: f}
+	w := &folder{src: s, f: f, b: buf[:0]}
 	var one [1]byte
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -159,11 +167,11 @@ func fold(s string) *folded {
 	}
 	if len(w.b) == 0 && w.from == 0 {
 		f.text = s // nothing replaced
-		return f
+		return w.b
 	}
 	w.flush(len(s))
 	f.text = string(w.b)
-	return f
+	return w.b
 }
 
 // cjkSpecial reports whether a CJK ideograph is one fold rewrites: a

@@ -368,9 +368,17 @@ func defanged(raw string) bool {
 
 var messagingHosts = map[string]bool{"t.me": true, "wa.me": true, "line.me": true, "zalo.me": true, "telegram.me": true}
 
+// linkHosts are the hosts whose links name a messaging account.
+var linkHosts = map[string]bool{"t.me": true, "telegram.me": true, "telegram.dog": true, "www.t.me": true,
+	"wa.me": true, "api.whatsapp.com": true, "web.whatsapp.com": true, "whatsapp.com": true, "www.whatsapp.com": true,
+	"zalo.me": true, "line.me": true, "page.line.me": true, "wpa.qq.com": true}
+
 // handleLink turns links to a messaging account into that account:
 // t.me/name, wa.me/number, line.me/ti/p/~id, zalo.me/number, wpa.qq.com uin.
 func (s *scan) handleLink(host, rest string) (Match, bool) {
+	if !linkHosts[host] {
+		return Match{}, false
+	}
 	path, query, _ := strings.Cut(strings.SplitN(rest, "#", 2)[0], "?")
 	path = strings.Trim(path, "/")
 	seg := strings.Split(path, "/")

@@ -22,7 +22,7 @@ func BenchmarkStages(b *testing.B) {
 		b.SetBytes(n)
 		for range b.N {
 			for _, f := range folded {
-				x.findAnchors(f.text)
+				x.findAnchors(f.text, nil, nil)
 			}
 		}
 	})
@@ -32,7 +32,8 @@ func BenchmarkStages(b *testing.B) {
 			for range b.N {
 				for i, f := range folded {
 					s := &scan{x: x, f: f, orig: texts[i]}
-					s.anchors, s.places = x.findAnchors(f.text); s.cues = newCueIndex(f.text, x.cueSet)
+					s.anchors, s.places = x.findAnchors(f.text, nil, nil)
+					s.cues = newCueIndex(f.text, x.cueSet)
 					fn(s)
 				}
 			}

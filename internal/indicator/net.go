@@ -4,7 +4,6 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
@@ -74,22 +73,27 @@ func IsTLD(tld string) bool {
 	if tld == "" || len(tld) > 63 || isDigit(tld[0]) {
 		return false
 	}
-	if v, ok := tldCache.Load(tld); ok {
-		return v.(bool)
+	tldMu.RLock()
+	ok, known := tldCache[tld]
+	tldMu.RUnlock()
+	if known {
+		return ok
 	}
 	// A wildcard rule ("*.kh": registrations sit under gov.kh, com.kh ...)
 	// makes the suffix of "x.kh" "x.kh" itself.
 	ps, icann := publicsuffix.PublicSuffix("x." + tld)
-	ok := icann && (ps == tld || ps == "x."+tld)
-	if tldCacheSize.Add(1) < 1<<16 { // bounded: junk TLDs are endless
-		tldCache.Store(tld, ok)
+	ok = icann && (ps == tld || ps == "x."+tld)
+	tldMu.Lock()
+	if len(tldCache) < 1<<16 { // bounded: junk TLDs are endless
+		tldCache[tld] = ok
 	}
+	tldMu.Unlock()
 	return ok
 }
 
 var (
-	tldCache     sync.Map
-	tldCacheSize atomic.Int64
+	tldMu    sync.RWMutex
+	tldCache = map[string]bool{}
 )
 
 // ldhName reports whether s is dot-separated labels of letters, digits and

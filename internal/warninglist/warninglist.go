@@ -50,14 +50,14 @@ type Hit struct {
 // Set holds loaded lists, indexed for lookups. The zero value is empty and
 // usable. A Set is safe for concurrent reads once loading is done.
 type Set struct {
-	lists    []*List
-	hosts    map[string]lists // hostname entries and ".name" strings: the name and the names under it
-	exact    map[string]lists // string entries: exact values (lower case)
-	subs     []subEntry       // substring entries
-	nets     map[int]map[netip.Prefix]lists
-	netBits  []int // prefix lengths present, longest first
-	phones   []reEntry
-	emails   []reEntry
+	lists   []*List
+	hosts   map[string]lists // hostname entries and ".name" strings: the name and the names under it
+	exact   map[string]lists // string entries: exact values (lower case)
+	subs    []subEntry       // substring entries
+	nets    map[int]map[netip.Prefix]lists
+	netBits []int // prefix lengths present, longest first
+	phones  []reEntry
+	emails  []reEntry
 }
 
 // lists are the first benign and the first infrastructure list naming a

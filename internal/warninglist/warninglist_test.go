@@ -42,7 +42,7 @@ func TestCheck(t *testing.T) {
 		{indicator.Domain, "scam-site-that-is-on-no-list-7f3a.com", false, false, ""},
 		{indicator.URL, "https://www.google.com", true, true, ""},
 		{indicator.URL, "https://docs.google.com/forms/d/e/1FAIpQL/viewform", true, false, ""}, // someone's form, not Google's
-		{indicator.Domain, "bit.ly", true, true, ""}, // the service itself
+		{indicator.Domain, "bit.ly", true, true, ""},                                           // the service itself
 		{indicator.URL, "http://bit.ly/3xYz", true, false, ""},
 		{indicator.Domain, "evil.duckdns.org", true, false, "dynamic-dns"},
 		{indicator.IP, "8.8.8.8", true, true, ""},
