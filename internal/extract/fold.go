@@ -119,7 +119,7 @@ func (f *folded) fold(s string, buf []byte) []byte {
 			continue
 		}
 		switch {
-		case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
+		case r >= 0xFF01 && r <= 0xFF5E && foldWide(r): // full-width ASCII that matters
 			one[0] = byte(r - 0xFEE0)
 			w.replace(i, i+size, string(one[:]))
 		case r == 0x3000 || r == 0x00A0 || (r >= 0x2000 && r <= 0x200A) || r == 0x202F || r == 0x205F:
@@ -172,6 +172,17 @@ func (f *folded) fold(s string, buf []byte) []byte {
 	w.flush(len(s))
 	f.text = string(w.b)
 	return w.b
+}
+
+// foldWide reports whether a full-width form is one the detectors must see
+// as ASCII: letters, digits and the punctuation inside indicators (":" after
+// 微信, "@", ".", "+", "-", "(", ")", "/", "_", "="). Full-width commas,
+// stops and quotes separate words either way, so Chinese text that uses
+// only those needs no copy.
+func foldWide(r rune) bool {
+	c := r - 0xFEE0
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' ||
+		c == ':' || c == '@' || c == '.' || c == '+' || c == '-' || c == '(' || c == ')' || c == '/' || c == '_' || c == '=' || c == '#' || c == '~' || c == '[' || c == ']'
 }
 
 // cjkSpecial reports whether a CJK ideograph is one fold rewrites: a
