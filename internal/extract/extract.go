@@ -16,6 +16,7 @@ package extract
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -245,18 +246,17 @@ func (s *scan) isClaimed(fs, fe int) bool {
 }
 
 func (s *scan) sortClaims() {
-	sort.Slice(s.claimed, func(i, j int) bool { return s.claimed[i].start < s.claimed[j].start })
+	slices.SortFunc(s.claimed, func(a, b span) int { return a.start - b.start })
 }
 
 // finish resolves overlaps, maps offsets back to the original text, adds
 // hints and known-good marks, and keeps the matches starting in [lo, hi).
 func (s *scan) finish(lo, hi int) []Match {
-	sort.SliceStable(s.found, func(i, j int) bool {
-		a, b := s.found[i], s.found[j]
+	slices.SortStableFunc(s.found, func(a, b found) int {
 		if a.fs != b.fs {
-			return a.fs < b.fs
+			return a.fs - b.fs
 		}
-		return a.fe-a.fs > b.fe-b.fs
+		return (b.fe - b.fs) - (a.fe - a.fs)
 	})
 	kept := s.found[:0]
 	for _, f := range s.found {

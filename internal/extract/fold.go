@@ -112,9 +112,14 @@ func (f *folded) fold(s string, buf []byte) []byte {
 			i++
 			continue
 		}
+		if c >= 0xE4 && c <= 0xE9 && i+2 < len(s) && !cjkSpecialPair[uint16(c)<<8|uint16(s[i+1])] && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			f.han++ // the common case in Chinese text: an ideograph kept as is
+			i += 3
+			continue
+		}
 		r, size := decodeRune(s[i:])
 		if r >= 0x4E00 && r <= 0x9FFF && !cjkSpecial(r) {
-			f.han++ // the common case in Chinese text: kept as is
+			f.han++
 			i += size
 			continue
 		}
@@ -184,6 +189,19 @@ func foldWide(r rune) bool {
 	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' ||
 		c == ':' || c == '@' || c == '.' || c == '+' || c == '-' || c == '(' || c == ')' || c == '/' || c == '_' || c == '=' || c == '#' || c == '~' || c == '[' || c == ']'
 }
+
+// cjkSpecialPair marks the first two UTF-8 bytes of the CJK ideographs fold
+// may rewrite, so that every other ideograph is passed over by one lookup.
+var cjkSpecialPair = func() (t [1 << 16]bool) {
+	for r := rune(0x4E00); r <= 0x9FFF; r++ {
+		if cjkSpecial(r) {
+			var b [4]byte
+			utf8.EncodeRune(b[:], r)
+			t[uint16(b[0])<<8|uint16(b[1])] = true
+		}
+	}
+	return t
+}()
 
 // cjkSpecial reports whether a CJK ideograph is one fold rewrites: a
 // numeral, or 点 used as a dot.

@@ -32,11 +32,17 @@ func (s *scan) tokens() {
 			}
 		case (c == '+' || c == '(') && i+1 < len(t) && (isDigit(t[i+1]) || t[i+1] == '+'):
 			i = s.number(i)
+		case c >= 0xC0:
+			i += utf8Len[c>>4] // a whole non-ASCII character: never part of a token
 		default:
 			i++
 		}
 	}
 }
+
+// utf8Len is the length of a UTF-8 sequence by the high nibble of its lead
+// byte (0xC_/0xD_ two bytes, 0xE_ three, 0xF_ four).
+var utf8Len = [16]int{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4}
 
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -38,7 +38,10 @@ func (t *thirdSet) add(c byte)      { t.bits[c>>6] |= 1 << (c & 63) }
 func (t *thirdSet) has(c byte) bool { return t.bits[c>>6]&(1<<(c&63)) != 0 }
 
 type entry struct {
-	text  string // lower-cased
+	// p4 and m4 are the first four bytes of text and a mask of those that
+	// exist, for a quick reject before the full comparison.
+	p4, m4 uint32
+	text   string // lower-cased
 	id    int
 	words bool // must stand as whole words (starts or ends with a Latin-script letter)
 	// fold is set when the phrase has non-ASCII letters with case
@@ -59,6 +62,10 @@ func New(phrases []string, ids []int) *Set {
 			continue
 		}
 		e := entry{text: lp, id: ids[i], words: latinEdges(lp), fold: casedNonASCII(p) || casedNonASCII(lp)}
+		for k := 0; k < 4 && k < len(lp); k++ {
+			e.p4 |= uint32(lp[k]) << (8 * k)
+			e.m4 |= 0xFF << (8 * k)
+		}
 		// Index under the first two bytes of the phrase as it may be
 		// written: lower case, and for cased scripts also upper and title
 		// case ("Đà Nẵng", "ĐÀ NẴNG").
@@ -208,8 +215,15 @@ func casedNonASCII(s string) bool {
 
 // at returns the length and ID of the longest phrase of es at text[i:].
 func (s *Set) at(text string, i int, es []entry) (int, int) {
+	var k4 uint32 // the next four bytes, ASCII lower-cased
+	for k := 0; k < 4 && i+k < len(text); k++ {
+		k4 |= uint32(lowerByte(text[i+k])) << (8 * k)
+	}
 	for _, e := range es {
 		n := len(e.text)
+		if !e.fold && k4&e.m4 != e.p4 {
+			continue
+		}
 		if e.fold {
 			var ok bool
 			if n, ok = prefixFold(text[i:], e.text); !ok {
