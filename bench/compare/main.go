@@ -4,7 +4,8 @@
 //	go run ./bench/compare corpus OUT.jsonl            # the throughput corpus
 //	go run ./bench/compare labelled OUT.jsonl REGIONS.json
 //	go run ./bench/compare recall FOUND.jsonl          # markdown table on stdout
-//	go run ./bench/compare ratios VIGIL_MBPS PEERS.json
+//	go run ./bench/compare bestpeers PEERS1.json PEERS2.json ...
+//	go run ./bench/compare ratios VIGIL_ONE_CORE_MBPS VIGIL_ALL_CORES_MBPS PEERS.json
 package main
 
 import (
@@ -15,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,11 +44,13 @@ func main() {
 	case "recall":
 		err = recall(os.Args[2])
 	case "ratios":
-		if len(os.Args) < 4 {
-			err = fmt.Errorf("ratios needs VIGIL_MBPS PEERS.json")
+		if len(os.Args) < 5 {
+			err = fmt.Errorf("ratios needs VIGIL_ONE_CORE_MBPS VIGIL_ALL_CORES_MBPS PEERS.json")
 			break
 		}
-		err = ratios(os.Args[2], os.Args[3])
+		err = ratios(os.Args[2], os.Args[3], os.Args[4])
+	case "bestpeers":
+		err = bestPeers(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -286,9 +290,45 @@ func recall(foundPath string) error {
 	return nil
 }
 
+// bestPeers merges several peers.mjs results, keeping each peer's fastest.
+func bestPeers(paths []string) error {
+	best := map[string]any{}
+	fastest := map[string]float64{}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		var res map[string]json.RawMessage
+		if err := json.Unmarshal(b, &res); err != nil {
+			return err
+		}
+		for name, raw := range res {
+			var v struct{ MBps float64 }
+			if json.Unmarshal(raw, &v) == nil && v.MBps > 0 {
+				if v.MBps > fastest[name] {
+					fastest[name], best[name] = v.MBps, raw
+				}
+			} else if _, ok := best[name]; !ok {
+				best[name] = raw
+			}
+		}
+	}
+	b, err := json.Marshal(best)
+	if err != nil {
+		return err
+	}
+	fmt.Println(string(b))
+	return nil
+}
+
 // ratios prints Vigil's throughput against each peer's.
-func ratios(vigilMBps, peersPath string) error {
-	v, err := strconv.ParseFloat(vigilMBps, 64)
+func ratios(oneCore, allCores, peersPath string) error {
+	one, err := strconv.ParseFloat(oneCore, 64)
+	if err != nil {
+		return err
+	}
+	all, err := strconv.ParseFloat(allCores, 64)
 	if err != nil {
 		return err
 	}
@@ -307,16 +347,17 @@ func ratios(vigilMBps, peersPath string) error {
 		}
 	}
 	sort.Strings(names)
-	fmt.Println("| tool | MB/s | Vigil's ratio | target |")
-	fmt.Println("|---|---|---|---|")
-	fmt.Printf("| vigil (all kinds, one core) | %.1f | 1.0 | |\n", v)
+	fmt.Println("| tool | MB/s | Vigil one core ÷ tool | Vigil all cores ÷ tool | target |")
+	fmt.Println("|---|---|---|---|---|")
+	fmt.Printf("| vigil, all kinds, one core | %.1f | | | |\n", one)
+	fmt.Printf("| vigil, all kinds, %d cores | %.1f | | | |\n", runtime.NumCPU(), all)
 	targets := map[string]string{"ioc-extractor": ">= 5x", "libphonenumber-js": ">= 10x"}
 	for _, n := range names {
 		var p struct{ MBps float64 }
 		if err := json.Unmarshal(res[n], &p); err != nil {
 			return err
 		}
-		fmt.Printf("| %s | %.1f | %.1fx | %s |\n", n, p.MBps, v/p.MBps, targets[n])
+		fmt.Printf("| %s (node, one core) | %.1f | %.1fx | %.1fx | %s |\n", n, p.MBps, one/p.MBps, all/p.MBps, targets[n])
 	}
 	return nil
 }

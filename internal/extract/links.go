@@ -44,6 +44,14 @@ func (s *scan) linkAt(d int) int {
 		he--
 	}
 	next := max(he, d+1)
+	if !allDigitsAndDots(t[hs:he]) {
+		if ips, ipe, ok := embeddedIPv4(t, hs, he); ok {
+			// "http200.60.235.177.NCUAupdate.htm": an address in text whose
+			// punctuation was stripped.
+			s.ipv4(ips, ipe)
+			return max(ipe, d+1)
+		}
+	}
 	hs = s.hostStartAtWWW(hs, he)
 	host := t[hs:he]
 	if strings.IndexByte(host, '.') < 0 || strings.Contains(host, "..") || he-hs > 253 {
@@ -52,6 +60,7 @@ func (s *scan) linkAt(d int) int {
 	if allDigitsAndDots(host) {
 		return s.ipv4(hs, he)
 	}
+
 	last := host[strings.LastIndexByte(host, '.')+1:]
 	scheme, ss := s.schemeBefore(hs)
 	www := len(host) > 4 && strings.EqualFold(host[:4], "www.")
@@ -190,6 +199,38 @@ func hostEnd(t string, d int) int {
 		i += size
 	}
 	return i
+}
+
+// embeddedIPv4 finds a dotted quad inside a host-like run whose
+// punctuation was stripped: four groups of 1-3 digits joined by dots,
+// with letters, not digits or dots, on either side.
+func embeddedIPv4(t string, hs, he int) (int, int, bool) {
+	for i := hs; i < he; i++ {
+		if !isDigit(t[i]) || (i > hs && (isDigit(t[i-1]) || t[i-1] == '.')) {
+			continue
+		}
+		j, groups, n := i, 0, 0
+		for j < he {
+			if isDigit(t[j]) {
+				n++
+				if n > 3 {
+					break
+				}
+				j++
+				continue
+			}
+			if t[j] == '.' && n > 0 && groups < 3 && j+1 < he && isDigit(t[j+1]) {
+				groups, n = groups+1, 0
+				j++
+				continue
+			}
+			break
+		}
+		if groups == 3 && n > 0 && (j == he || !isDigit(t[j])) && (j-i) < he-hs {
+			return i, j, true
+		}
+	}
+	return 0, 0, false
 }
 
 func allDigitsAndDots(s string) bool {
@@ -487,6 +528,10 @@ func plausibleBareHost(host string) bool {
 	return len(sld) > 2 && !isDigit(sld[0])
 }
 
+// upperTLDs are the TLDs written in capitals after a mixed-case name
+// ("Example.COM") often enough to trust.
+var upperTLDs = map[string]bool{"com": true, "net": true, "org": true, "info": true, "biz": true}
+
 // fileExtensions are TLDs that are also common file name endings: a bare
 // "setup.zip" or "notes.md" is a file, not a domain.
 var fileExtensions = map[string]bool{"zip": true, "mov": true, "sh": true, "py": true, "md": true, "rs": true, "pl": false, "ps": true, "cs": true, "mp": true, "doc": true, "jpg": true, "png": true}
@@ -517,8 +562,8 @@ func (s *scan) domain(hs, he int, host, tld string) {
 	switch {
 	case strings.HasPrefix(low, "href") || strings.HasPrefix(low, "mailto"):
 		return // HTML with its punctuation stripped: "hrefhttpbank.com"
-	case isUpper(tld[0]) && strings.ContainsAny(host, "abcdefghijklmnopqrstuvwxyz"):
-		return // "construction.Software.MS": words, not a name
+	case isUpper(tld[0]) && !upperTLDs[ltld] && strings.ContainsAny(host, "abcdefghijklmnopqrstuvwxyz"):
+		return // "construction.Software.MS", "account.TH": words, not names ("123Turnkey.COM" is one)
 	case ltld == "br" && strings.Count(h.Value, ".") < 2:
 		return // "answered.br": an HTML <br> with its brackets stripped
 	case !plausibleBareHost(h.Value):
