@@ -1,11 +1,14 @@
 package extract
 
 import (
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"vigil/internal/datasets"
 	"vigil/internal/indicator"
 )
 
@@ -236,6 +239,34 @@ func checkInvariants(t *testing.T, text string, ms []Match) {
 		}
 		if m.Kind == indicator.Card && strings.ContainsAny(m.Value[6:len(m.Value)-4], "0123456789") {
 			t.Errorf("card value %q is not masked", m.Value)
+		}
+	}
+}
+
+// TestPlausibleKeepsValidNumbers: the cheap pre-check before libphonenumber
+// never rejects a valid number (every region's example mobile number,
+// national and international).
+func TestPlausibleKeepsValidNumbers(t *testing.T) {
+	var examples map[string]string
+	b, err := os.ReadFile(datasets.Path(t, "vectors", "libphonenumber_js_examples", "examples.mobile.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &examples); err != nil {
+		t.Fatal(err)
+	}
+	for region, national := range examples {
+		p, err := indicator.ParsePhone(national, region)
+		if err != nil {
+			continue // the vector tests in package indicator cover these
+		}
+		intl := strings.TrimPrefix(p.Value, "+")
+		if !plausible(national, region) || !plausible(intl, "") {
+			t.Errorf("%s: %s (%s) judged implausible", region, national, p.Value)
+		}
+		shapesOnce.Do(loadShapes)
+		if pre := shapes[region].prefix; pre != "" && !plausible(pre+national, region) {
+			t.Errorf("%s: %s with trunk prefix %s judged implausible", region, national, pre)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -171,7 +172,7 @@ func (s *scan) shortCode(digits string, fs int) (Match, bool) {
 // empty), first against the possible lengths of the region's numbers, which
 // rejects most non-numbers cheaply, then with libphonenumber.
 func (x *Extractor) validPhone(digits, region string) (indicator.PhoneNumber, bool) {
-	if !possibleLength(digits, region) {
+	if !plausible(digits, region) {
 		return indicator.PhoneNumber{}, false
 	}
 	key := region + ":" + digits
@@ -204,16 +205,20 @@ type regionShape struct {
 	code    string // calling code
 	prefix  string // national (trunk) prefix, "0" in most places
 	lengths uint32 // bit n set: a national significant number may have n digits
+	// pattern is the region's general national-number pattern: a number
+	// that fails it is not valid there, and the library need not be asked.
+	pattern *regexp.Regexp
 }
 
 var (
 	shapesOnce sync.Once
-	shapes     map[string]regionShape // by region
-	codeShapes map[string]uint32      // by calling code: union of lengths
+	shapes     map[string]regionShape   // by region
+	codeShapes map[string]uint32        // by calling code: union of lengths
+	codeRegion map[string][]regionShape // by calling code
 )
 
 func loadShapes() {
-	shapes, codeShapes = map[string]regionShape{}, map[string]uint32{}
+	shapes, codeShapes, codeRegion = map[string]regionShape{}, map[string]uint32{}, map[string][]regionShape{}
 	coll, err := phonenumbers.MetadataCollection()
 	if err != nil {
 		return
@@ -226,9 +231,45 @@ func loadShapes() {
 			}
 		}
 		code := strconv.Itoa(int(m.GetCountryCode()))
-		shapes[m.GetId()] = regionShape{code: code, prefix: m.GetNationalPrefix(), lengths: bits}
+		sh := regionShape{code: code, prefix: m.GetNationalPrefix(), lengths: bits}
+		if p := m.GetGeneralDesc().GetNationalNumberPattern(); p != "" {
+			sh.pattern, _ = regexp.Compile("^(?:" + p + ")$")
+		}
+		shapes[m.GetId()] = sh
 		codeShapes[code] |= bits
+		codeRegion[code] = append(codeRegion[code], sh)
 	}
+}
+
+// plausible reports whether digits (international without "+" when region
+// is empty) could be a valid number: a possible length and the region's
+// general pattern. Most non-numbers stop here, before libphonenumber's far
+// costlier parse and validation.
+func plausible(digits, region string) bool {
+	if !possibleLength(digits, region) {
+		return false
+	}
+	if region == "" {
+		for n := 1; n <= 3 && n < len(digits); n++ {
+			if rs, ok := codeRegion[digits[:n]]; ok {
+				for _, sh := range rs {
+					if sh.pattern == nil || sh.pattern.MatchString(digits[n:]) {
+						return true
+					}
+				}
+				return false
+			}
+		}
+		return false
+	}
+	sh, ok := shapes[region]
+	if !ok || sh.pattern == nil {
+		return true
+	}
+	if sh.pattern.MatchString(digits) {
+		return true
+	}
+	return sh.prefix != "" && strings.HasPrefix(digits, sh.prefix) && sh.pattern.MatchString(digits[len(sh.prefix):])
 }
 
 func possibleLength(digits, region string) bool {
