@@ -102,6 +102,26 @@ type Options struct {
 	CardKey []byte
 }
 
+// phraseCache holds the phrase sets built for each gazetteer: building them
+// takes milliseconds, and Extractors are made per request in places.
+var phraseCache sync.Map // *place.Gazetteer -> *phrasesEntry
+
+type phrasesEntry struct {
+	once          sync.Once
+	names         []place.Name
+	cues, anchors *phrase.Set
+}
+
+func phrasesFor(g *place.Gazetteer) ([]place.Name, *phrase.Set, *phrase.Set) {
+	v, _ := phraseCache.LoadOrStore(g, &phrasesEntry{})
+	e := v.(*phrasesEntry)
+	e.once.Do(func() {
+		e.names = g.Names()
+		e.cues, e.anchors = phraseSets(e.names)
+	})
+	return e.names, e.cues, e.anchors
+}
+
 // Extractor finds indicators. It is safe for concurrent use.
 type Extractor struct {
 	opts    Options
@@ -126,8 +146,7 @@ func New(opts Options) *Extractor {
 	if g == nil {
 		g = place.Default()
 	}
-	x.names = g.Names()
-	x.cueSet, x.anchors = phraseSets(x.names)
+	x.names, x.cueSet, x.anchors = phrasesFor(g)
 	return x
 }
 

@@ -23,10 +23,18 @@ type Set struct {
 	// whether any phrase starts with the byte at all.
 	byPair *[1 << 16]uint16
 	first  [256]bool
-	groups [][]entry
-	// third[g] is the set of third bytes (ASCII lower-cased) the phrases of
-	// group g go on with, so most CJK characters are ruled out by one test.
-	third []thirdSet
+	groups []group
+}
+
+// group holds the phrases that start with one pair of bytes, bucketed by
+// their third byte (its low six bits: continuation bytes of CJK text and
+// ASCII letters spread well), so that a position is compared with a handful
+// of phrases, not every phrase of a common first character.
+type group struct {
+	third   thirdSet   // third bytes any phrase goes on with
+	buckets [65]uint16 // entries[buckets[b]:buckets[b+1]] have third byte b (low six bits)
+	entries []entry    // three bytes or more, bucketed, longest first in each bucket
+	short   []entry    // two-byte phrases and case-folded ones: always tried
 }
 
 type thirdSet struct {
@@ -42,8 +50,8 @@ type entry struct {
 	// exist, for a quick reject before the full comparison.
 	p4, m4 uint32
 	text   string // lower-cased
-	id    int
-	words bool // must stand as whole words (starts or ends with a Latin-script letter)
+	id     int
+	words  bool // must stand as whole words (starts or ends with a Latin-script letter)
 	// fold is set when the phrase has non-ASCII letters with case
 	// (Vietnamese, Cyrillic): those need a Unicode-aware comparison.
 	fold bool
@@ -89,19 +97,27 @@ func New(phrases []string, ids []int) *Set {
 	for _, k := range keys {
 		es := byKey[uint16(k)]
 		sort.SliceStable(es, func(a, b int) bool { return len(es[a].text) > len(es[b].text) })
-		var th thirdSet
+		var g group
+		var byBucket [64][]entry
 		for _, e := range es {
 			if len(e.text) < 3 || e.fold {
-				th.any = true // too short, or case-folded beyond bytes
+				g.third.any = true // too short, or case-folded beyond bytes
+				g.short = append(g.short, e)
 				continue
 			}
-			th.add(e.text[2])
-			if c := e.text[2]; c >= 'a' && c <= 'z' {
-				th.add(c - 'a' + 'A')
+			c := e.text[2]
+			g.third.add(c)
+			if c >= 'a' && c <= 'z' {
+				g.third.add(c - 'a' + 'A')
 			}
+			byBucket[c&63] = append(byBucket[c&63], e)
 		}
-		s.groups = append(s.groups, es)
-		s.third = append(s.third, th)
+		for b := 0; b < 64; b++ {
+			g.buckets[b] = uint16(len(g.entries))
+			g.entries = append(g.entries, byBucket[b]...)
+		}
+		g.buckets[64] = uint16(len(g.entries))
+		s.groups = append(s.groups, g)
 		s.byPair[k] = uint16(len(s.groups))
 	}
 	return s
@@ -169,8 +185,8 @@ func (s *Set) FindRange(text string, from, to int, fn func(Match)) {
 				continue
 			}
 		} else if g := s.byPair[uint16(lowerByte(c))<<8|uint16(lowerByte(text[i+1]))]; g != 0 &&
-			(s.third[g-1].any || i+2 < n && s.third[g-1].has(text[i+2])) {
-			if m, id := s.at(text, i, s.groups[g-1]); m > 0 {
+			(s.groups[g-1].third.any || i+2 < n && s.groups[g-1].third.has(text[i+2])) {
+			if m, id := s.at(text, i, &s.groups[g-1]); m > 0 {
 				fn(Match{Start: i, End: i + m, ID: id})
 				i += m
 				continue
@@ -192,7 +208,14 @@ func (s *Set) FindRange(text string, from, to int, fn func(Match)) {
 	}
 }
 
-func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+func isLetter(c byte) bool { return letters[c] }
+
+var letters = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-32] = true, true
+	}
+	return t
+}()
 
 // key is the table index of a phrase: its first two bytes, ASCII lower-cased.
 func key(s string) uint16 {
@@ -213,31 +236,44 @@ func casedNonASCII(s string) bool {
 	return false
 }
 
-// at returns the length and ID of the longest phrase of es at text[i:].
-func (s *Set) at(text string, i int, es []entry) (int, int) {
+// at returns the length and ID of the longest phrase of group g at
+// text[i:].
+func (s *Set) at(text string, i int, g *group) (int, int) {
 	var k4 uint32 // the next four bytes, ASCII lower-cased
 	for k := 0; k < 4 && i+k < len(text); k++ {
 		k4 |= uint32(lowerByte(text[i+k])) << (8 * k)
 	}
-	for _, e := range es {
+	bestN, bestID := 0, 0
+	if i+2 < len(text) {
+		b := lowerByte(text[i+2]) & 63
+		for _, e := range g.entries[g.buckets[b]:g.buckets[b+1]] {
+			if k4&e.m4 != e.p4 || !prefixASCIIFold(text[i:], e.text) {
+				continue
+			}
+			if n := len(e.text); !e.words || wordEdge(text, i, true) && wordEdge(text, i+n, false) {
+				bestN, bestID = n, e.id
+				break
+			}
+		}
+	}
+	for _, e := range g.short {
 		n := len(e.text)
-		if !e.fold && k4&e.m4 != e.p4 {
+		if n <= bestN {
 			continue
 		}
 		if e.fold {
 			var ok bool
-			if n, ok = prefixFold(text[i:], e.text); !ok {
+			if n, ok = prefixFold(text[i:], e.text); !ok || n <= bestN {
 				continue
 			}
-		} else if !prefixASCIIFold(text[i:], e.text) {
+		} else if k4&e.m4 != e.p4 || !prefixASCIIFold(text[i:], e.text) {
 			continue
 		}
-		if e.words && (!wordEdge(text, i, true) || !wordEdge(text, i+n, false)) {
-			continue
+		if !e.words || wordEdge(text, i, true) && wordEdge(text, i+n, false) {
+			bestN, bestID = n, e.id
 		}
-		return n, e.id
 	}
-	return 0, 0
+	return bestN, bestID
 }
 
 // prefixASCIIFold reports whether s starts with the lower-case phrase p,
