@@ -88,12 +88,13 @@ const placeShift = 32
 // candidates, when asked for (see cueIndex).
 const anchorCues = cueWeChat | cueQQ | cueTelegram | cueWhatsApp | cueLINE | cueZalo
 
-// phraseSets builds the two phrase sets: every cue word (read in windows),
-// and the anchor words with every place name (read over the whole text).
+// phraseSets builds the phrase sets: every cue word (read in windows), the
+// anchor words with every place name (read over the whole text), and all of
+// them together (read over the whole of a short text, in one pass).
 //
 // The matcher reports one phrase per position, the longest, so a place name
 // also carries the cues of the cue words inside it ("KK园区" holds 园区).
-func phraseSets(names []place.Name) (all, anchors *phrase.Set) {
+func phraseSets(names []place.Name) (cueSet, anchors, all *phrase.Set) {
 	cues := map[string]cue{}
 	for c, words := range cueWords {
 		for _, w := range words {
@@ -107,12 +108,17 @@ func phraseSets(names []place.Name) (all, anchors *phrase.Set) {
 			placeOf[t] = i + 1
 		}
 	}
-	var allWords, anchorWords []string
-	var allIDs, anchorIDs []int
+	var cueWordsList, anchorWords, allWords []string
+	var cueIDs, anchorIDs, allIDs []int
 	for w, c := range cues {
-		allWords, allIDs = append(allWords, w), append(allIDs, int(c))
-		if c&anchorCues != 0 {
-			anchorWords, anchorIDs = append(anchorWords, w), append(anchorIDs, int(c))
+		cueWordsList, cueIDs = append(cueWordsList, w), append(cueIDs, int(c))
+		id := int(c)
+		if p, ok := placeOf[w]; ok {
+			id |= p << placeShift
+		}
+		allWords, allIDs = append(allWords, w), append(allIDs, id)
+		if c&anchorCues != 0 || id>>placeShift != 0 {
+			anchorWords, anchorIDs = append(anchorWords, w), append(anchorIDs, id)
 		}
 	}
 	for w, p := range placeOf {
@@ -124,9 +130,13 @@ func phraseSets(names []place.Name) (all, anchors *phrase.Set) {
 				inner |= c
 			}
 		}
+		if _, done := cues[w]; done {
+			continue
+		}
 		anchorWords, anchorIDs = append(anchorWords, w), append(anchorIDs, p<<placeShift|int(inner))
+		allWords, allIDs = append(allWords, w), append(allIDs, p<<placeShift|int(inner))
 	}
-	return phrase.New(allWords, allIDs), phrase.New(anchorWords, anchorIDs)
+	return phrase.New(cueWordsList, cueIDs), phrase.New(anchorWords, anchorIDs), phrase.New(allWords, allIDs)
 }
 
 // cueHit is one cue word found in the text.
@@ -139,6 +149,33 @@ type cueHit struct {
 type placeHit struct {
 	start, end int
 	name       place.Name
+}
+
+// findAll finds, in one pass over a short text, every cue word and place
+// name: the anchors and places for the whole-text detectors, and every cue
+// word for the window queries, so no block is searched again.
+func (x *Extractor) findAll(text string, hits []cueHit, places []placeHit, ci *cueIndex) ([]cueHit, []placeHit) {
+	hits, places = hits[:0], places[:0]
+	ci.reset(text, x.cueSet)
+	for b := range ci.done {
+		ci.done[b] = true
+	}
+	x.allSet.Find(text, func(m phrase.Match) {
+		if p := m.ID >> placeShift; p > 0 {
+			places = append(places, placeHit{m.Start, m.End, x.names[p-1]})
+		}
+		c := cue(m.ID & (1<<placeShift - 1))
+		if c == 0 {
+			return
+		}
+		h := cueHit{m.Start, m.End, c}
+		if c&anchorCues != 0 {
+			hits = append(hits, h)
+		}
+		b := m.Start / cueBlock
+		ci.blocks[b] = append(ci.blocks[b], h)
+	})
+	return hits, places
 }
 
 // findAnchors finds the anchor keywords and place names of a text in one

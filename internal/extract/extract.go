@@ -107,19 +107,19 @@ type Options struct {
 var phraseCache sync.Map // *place.Gazetteer -> *phrasesEntry
 
 type phrasesEntry struct {
-	once          sync.Once
-	names         []place.Name
-	cues, anchors *phrase.Set
+	once               sync.Once
+	names              []place.Name
+	cues, anchors, all *phrase.Set
 }
 
-func phrasesFor(g *place.Gazetteer) ([]place.Name, *phrase.Set, *phrase.Set) {
+func phrasesFor(g *place.Gazetteer) ([]place.Name, *phrase.Set, *phrase.Set, *phrase.Set) {
 	v, _ := phraseCache.LoadOrStore(g, &phrasesEntry{})
 	e := v.(*phrasesEntry)
 	e.once.Do(func() {
 		e.names = g.Names()
-		e.cues, e.anchors = phraseSets(e.names)
+		e.cues, e.anchors, e.all = phraseSets(e.names)
 	})
-	return e.names, e.cues, e.anchors
+	return e.names, e.cues, e.anchors, e.all
 }
 
 // Extractor finds indicators. It is safe for concurrent use.
@@ -130,6 +130,7 @@ type Extractor struct {
 	names   []place.Name // the gazetteer's names, by phrase ID
 	cueSet  *phrase.Set  // every cue word, read in windows
 	anchors *phrase.Set  // messaging keywords and place names, read everywhere
+	allSet  *phrase.Set  // both, for short texts read in one pass
 }
 
 // New returns an Extractor.
@@ -146,7 +147,7 @@ func New(opts Options) *Extractor {
 	if g == nil {
 		g = place.Default()
 	}
-	x.names, x.cueSet, x.anchors = phrasesFor(g)
+	x.names, x.cueSet, x.anchors, x.allSet = phrasesFor(g)
 	return x
 }
 
@@ -174,6 +175,11 @@ func (x *Extractor) ExtractRange(text string, lo, hi int) Result {
 	return x.extract(text, lo, hi)
 }
 
+// shortText is the length up to which a text's cue words are all found in
+// the same pass as its anchors: a message, most of whose blocks would be
+// searched anyway. Longer texts (streamed files) search cue words lazily.
+const shortText = 4 << 10
+
 // scanPool keeps scans for reuse: their slices and buffers would
 // otherwise be allocated anew for every message.
 var scanPool = sync.Pool{New: func() any { return new(scan) }}
@@ -187,8 +193,12 @@ func (x *Extractor) extract(text string, lo, hi int) Result {
 		s.f, s.cues = &folded{}, &cueIndex{}
 	}
 	s.foldBuf = s.f.fold(text, s.foldBuf)
-	s.anchors, s.places = x.findAnchors(s.f.text, s.anchors, s.places)
-	s.cues.reset(s.f.text, x.cueSet)
+	if len(s.f.text) <= shortText {
+		s.anchors, s.places = x.findAll(s.f.text, s.anchors, s.places, s.cues)
+	} else {
+		s.anchors, s.places = x.findAnchors(s.f.text, s.anchors, s.places)
+		s.cues.reset(s.f.text, x.cueSet)
+	}
 	s.regionSet, s.region = x.opts.Region != "", x.opts.Region
 	s.links()
 	s.tokens()
