@@ -397,14 +397,16 @@ func digitsOf(s string) string {
 
 // phoneCache remembers validation results: numbers repeat across messages,
 // and libphonenumber validation costs tens of microseconds. It is sharded
-// so that concurrent extractions rarely wait on each other.
+// so that concurrent extractions rarely wait on each other, and keyed by
+// region then digits so that a lookup allocates nothing.
 type phoneCache struct {
 	shards [16]phoneShard
 }
 
 type phoneShard struct {
 	mu  sync.Mutex
-	m   map[string]phoneResult
+	m   map[string]map[string]phoneResult // region ("" international, "short:CN") -> digits
+	n   int
 	max int
 }
 
@@ -416,34 +418,42 @@ type phoneResult struct {
 func newPhoneCache(max int) *phoneCache {
 	c := &phoneCache{}
 	for i := range c.shards {
-		c.shards[i].m = make(map[string]phoneResult)
+		c.shards[i].m = map[string]map[string]phoneResult{}
 		c.shards[i].max = max / len(c.shards)
 	}
 	return c
 }
 
-func (c *phoneCache) shard(key string) *phoneShard {
+func (c *phoneCache) shard(digits string) *phoneShard {
 	var h uint32 = 2166136261
-	for i := 0; i < len(key); i++ {
-		h = (h ^ uint32(key[i])) * 16777619
+	for i := 0; i < len(digits); i++ {
+		h = (h ^ uint32(digits[i])) * 16777619
 	}
 	return &c.shards[h%uint32(len(c.shards))]
 }
 
-func (c *phoneCache) get(key string) (phoneResult, bool) {
-	sh := c.shard(key)
+func (c *phoneCache) get(region, digits string) (phoneResult, bool) {
+	sh := c.shard(digits)
 	sh.mu.Lock()
-	r, ok := sh.m[key]
+	r, ok := sh.m[region][digits]
 	sh.mu.Unlock()
 	return r, ok
 }
 
-func (c *phoneCache) put(key string, r phoneResult) {
-	sh := c.shard(key)
+func (c *phoneCache) put(region, digits string, r phoneResult) {
+	sh := c.shard(digits)
 	sh.mu.Lock()
-	if len(sh.m) >= sh.max {
+	if sh.n >= sh.max {
 		clear(sh.m)
+		sh.n = 0
 	}
-	sh.m[key] = r
+	m := sh.m[region]
+	if m == nil {
+		m = map[string]phoneResult{}
+		sh.m[strings.Clone(region)] = m
+	}
+	// Clones: digits may be a slice of a large text the cache must not keep.
+	m[strings.Clone(digits)] = r
+	sh.n++
 	sh.mu.Unlock()
 }

@@ -175,8 +175,7 @@ func (x *Extractor) validPhone(digits, region string) (indicator.PhoneNumber, bo
 	if !plausible(digits, region) {
 		return indicator.PhoneNumber{}, false
 	}
-	key := region + ":" + digits
-	if r, ok := x.phones.get(key); ok {
+	if r, ok := x.phones.get(region, digits); ok {
 		return r.p, r.ok
 	}
 	in := digits
@@ -184,19 +183,19 @@ func (x *Extractor) validPhone(digits, region string) (indicator.PhoneNumber, bo
 		in = "+" + digits
 	}
 	p, err := indicator.ParsePhone(in, region)
-	x.phones.put(key, phoneResult{p: p, ok: err == nil})
+	x.phones.put(region, digits, phoneResult{p: p, ok: err == nil})
 	return p, err == nil
 }
 
 // validShort reports whether digits is a valid short number in region,
 // remembering the answer like validPhone.
 func (x *Extractor) validShort(digits, region string) bool {
-	key := "short:" + region + ":" + digits
-	if r, ok := x.phones.get(key); ok {
+	key := "short:" + region
+	if r, ok := x.phones.get(key, digits); ok {
 		return r.ok
 	}
 	_, err := indicator.ParseShortNumber(digits, region)
-	x.phones.put(key, phoneResult{ok: err == nil})
+	x.phones.put(key, digits, phoneResult{ok: err == nil})
 	return err == nil
 }
 

@@ -85,7 +85,7 @@ func IsTLD(tld string) bool {
 	ok = icann && (ps == tld || ps == "x."+tld)
 	tldMu.Lock()
 	if len(tldCache) < 1<<16 { // bounded: junk TLDs are endless
-		tldCache[tld] = ok
+		tldCache[strings.Clone(tld)] = ok // a clone: tld may be a slice of a large text
 	}
 	tldMu.Unlock()
 	return ok
