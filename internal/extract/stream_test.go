@@ -128,3 +128,25 @@ func TestStreamMemoryFlat(t *testing.T) {
 		t.Errorf("peak live heap %d MiB while streaming 100 MiB: memory is not flat", peak>>20)
 	}
 }
+
+// TestPathologicalInputsFinish extracts 10 MB single lines built to make a
+// careless scanner quadratic (one run of digits, of dotted labels, of
+// separators, of Chinese numerals ...). The test asserts no timing: a
+// quadratic scanner simply never finishes within the test timeout, while a
+// linear one takes seconds. Throughput per size is in BenchmarkPathological.
+func TestPathologicalInputsFinish(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10 MB inputs")
+	}
+	x := New(Options{})
+	for name, unit := range pathological {
+		text := strings.Repeat(unit, (10<<20)/len(unit))
+		ms := x.Extract(text).Matches
+		checkInvariants(t, text, ms)
+		n := 0
+		if _, err := x.Stream(strings.NewReader(text), StreamOptions{}, func(Match) error { n++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %d bytes, %d matches whole, %d streamed", name, len(text), len(ms), n)
+	}
+}
