@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/schollz/progressbar/v3"
 
@@ -258,64 +260,137 @@ func (s *scanRun) emit(id json.RawMessage, m extract.Match) error {
 	return s.out.Write(record{ID: id, Match: m})
 }
 
-// jsonl scans one {"id": ..., "text": ...} object per line.
+// jsonlJob is one line of JSONL input; its result, the record's matches or
+// the reason the line is bad.
+type jsonlJob struct {
+	seq, line int
+	b         []byte
+	id        json.RawMessage
+	res       extract.Result
+	err       error
+}
+
+// jsonl scans one {"id": ..., "text": ...} object per line. Lines are
+// decoded and extracted by GOMAXPROCS workers; records are written in input
+// order.
 func (s *scanRun) jsonl(name string, r io.Reader) error {
-	br := bufio.NewReaderSize(r, 1<<20)
-	line := 0
-	bad := 0
-	for {
-		b, err := readLine(br, 256<<20)
-		if len(b) > 0 || err == nil {
-			line++
-			if len(bytes.TrimSpace(b)) > 0 {
-				if perr := s.jsonlRecord(b); perr != nil {
-					bad++
-					fmt.Fprintf(s.e.stderr, "vigil scan: %s:%d: %v\n", name, line, perr)
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan *jsonlJob, 4*workers)
+	results := make(chan *jsonlJob, 4*workers)
+	done := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(jobs)
+		br := bufio.NewReaderSize(r, 1<<20)
+		line, seq := 0, 0
+		for {
+			b, err := readLine(br, 256<<20)
+			if len(b) > 0 || err == nil {
+				line++
+				j := &jsonlJob{seq: seq, line: line, b: b}
+				if err != nil && !errors.Is(err, io.EOF) {
+					j.err = err
+				}
+				seq++
+				select {
+				case jobs <- j:
+				case <-done:
+					return
 				}
 			}
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil && !errors.Is(err, errLongLine) {
+				readErr = fmt.Errorf("%s:%d: %w", name, line+1, err)
+				return
+			}
 		}
-		if errors.Is(err, io.EOF) {
-			break
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				if j.err == nil && len(bytes.TrimSpace(j.b)) > 0 {
+					j.id, j.res, j.err = s.jsonlRecord(j.b)
+				}
+				select {
+				case results <- j:
+				case <-done:
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+	pending := map[int]*jsonlJob{}
+	next, bad := 0, 0
+	var outErr error
+	for j := range results {
+		if outErr != nil {
+			continue
 		}
-		if err != nil {
-			return fmt.Errorf("%s:%d: %w", name, line+1, err)
-		}
-		if s.e.ctx.Err() != nil {
-			return s.e.ctx.Err()
+		pending[j.seq] = j
+		for j := pending[next]; j != nil; j = pending[next] {
+			delete(pending, next)
+			next++
+			if j.err != nil {
+				bad++
+				fmt.Fprintf(s.e.stderr, "vigil scan: %s:%d: %v\n", name, j.line, j.err)
+				continue
+			}
+			s.reason = j.res.GuessReason
+			for _, m := range j.res.Matches {
+				if err := s.emit(j.id, m); err != nil {
+					outErr = err
+					break
+				}
+			}
+			if outErr == nil && s.e.ctx.Err() != nil {
+				outErr = s.e.ctx.Err()
+			}
+			if outErr != nil {
+				close(done)
+				break
+			}
 		}
 	}
-	if bad > 0 {
+	switch {
+	case outErr != nil:
+		return outErr
+	case readErr != nil:
+		return readErr
+	case bad > 0:
 		return fmt.Errorf("%s: %d bad line(s) skipped", name, bad)
 	}
 	return nil
 }
 
-func (s *scanRun) jsonlRecord(b []byte) error {
+// jsonlRecord decodes one JSONL record and extracts its text.
+func (s *scanRun) jsonlRecord(b []byte) (json.RawMessage, extract.Result, error) {
 	var rec struct {
 		ID   json.RawMessage `json:"id"`
 		Text *string         `json:"text"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&rec); err != nil {
-		return fmt.Errorf("not a JSON object: %v", err)
+		return nil, extract.Result{}, fmt.Errorf("not a JSON object: %v", err)
 	}
 	if rec.Text == nil {
-		return errors.New(`no "text" field`)
+		return nil, extract.Result{}, errors.New(`no "text" field`)
 	}
 	if len(rec.ID) == 0 || string(rec.ID) == "null" {
-		return errors.New(`no "id" field: every record needs an id to tie its indicators to`)
+		return nil, extract.Result{}, errors.New(`no "id" field: every record needs an id to tie its indicators to`)
 	}
 	if rec.ID[0] != '"' && (rec.ID[0] < '0' || rec.ID[0] > '9') && rec.ID[0] != '-' {
-		return errors.New(`"id" must be a string or a number`)
+		return nil, extract.Result{}, errors.New(`"id" must be a string or a number`)
 	}
-	res := s.x.Extract(*rec.Text)
-	s.reason = res.GuessReason
-	for _, m := range res.Matches {
-		if err := s.emit(rec.ID, m); err != nil {
-			return err
-		}
-	}
-	return nil
+	return rec.ID, s.x.Extract(*rec.Text), nil
 }
 
 func hasTag(m extract.Match, tag string) bool {
@@ -327,6 +402,10 @@ func hasTag(m extract.Match, tag string) bool {
 	return false
 }
 
+// errLongLine reports a JSONL line over the limit; the next lines are still
+// read.
+var errLongLine = errors.New("line too long")
+
 // readLine reads one line of at most max bytes; a longer line is an error.
 func readLine(br *bufio.Reader, max int) ([]byte, error) {
 	var line []byte
@@ -337,9 +416,9 @@ func readLine(br *bufio.Reader, max int) ([]byte, error) {
 			for errors.Is(err, bufio.ErrBufferFull) {
 				_, err = br.ReadSlice('\n')
 			}
-			return nil, fmt.Errorf("line longer than %d bytes", max)
+			return []byte{' '}, fmt.Errorf("%w: over %d bytes", errLongLine, max)
 		}
-		line = append(line, chunk...)
+		line = append(line, chunk...) // a copy: the reader's buffer is reused
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}

@@ -28,9 +28,10 @@ func TestStreamEqualsExtract(t *testing.T) {
 	if len(whole) < 500 {
 		t.Fatalf("only %d matches in the corpus", len(whole))
 	}
-	for _, window := range []int{9000, 16411, 65536} {
+	for _, o := range []StreamOptions{{Window: 9000, Workers: 1}, {Window: 16411, Workers: 3}, {Window: 65536}} {
+		window := o.Window
 		var streamed []Match
-		info, err := x.Stream(strings.NewReader(text), StreamOptions{Window: window, Overlap: maxLink * 2}, func(m Match) error {
+		info, err := x.Stream(strings.NewReader(text), o, func(m Match) error {
 			streamed = append(streamed, m)
 			return nil
 		})
