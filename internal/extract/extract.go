@@ -188,7 +188,7 @@ func (x *Extractor) extract(text string, lo, hi int) Result {
 	s := scanPool.Get().(*scan)
 	defer scanPool.Put(s)
 	*s = scan{x: x, orig: text, f: s.f, foldBuf: s.foldBuf, cues: s.cues,
-		anchors: s.anchors, places: s.places, found: s.found[:0], claimed: s.claimed[:0]}
+		anchors: s.anchors, places: s.places, found: s.found[:0], claimed: s.claimed[:0], tokBuf: s.tokBuf}
 	if s.f == nil {
 		s.f, s.cues = &folded{}, &cueIndex{}
 	}
@@ -228,6 +228,7 @@ type scan struct {
 	found       []found
 	claimed     []span // folded spans taken by links and wallets, sorted
 	classified  bool   // the current number run has yielded a number
+	tokBuf      []numTok
 }
 
 type span struct{ start, end int }

@@ -172,19 +172,23 @@ func (s *scan) shortCode(digits string, fs int) (Match, bool) {
 // empty), first against the possible lengths of the region's numbers, which
 // rejects most non-numbers cheaply, then with libphonenumber.
 func (x *Extractor) validPhone(digits, region string) (indicator.PhoneNumber, bool) {
-	if !plausible(digits, region) {
+	if !possibleLength(digits, region) {
 		return indicator.PhoneNumber{}, false
 	}
 	if r, ok := x.phones.get(region, digits); ok {
 		return r.p, r.ok
 	}
-	in := digits
-	if region == "" {
-		in = "+" + digits
+	var res phoneResult
+	if plausible(digits, region) {
+		in := digits
+		if region == "" {
+			in = "+" + digits
+		}
+		p, err := indicator.ParsePhone(in, region)
+		res = phoneResult{p: p, ok: err == nil}
 	}
-	p, err := indicator.ParsePhone(in, region)
-	x.phones.put(region, digits, phoneResult{p: p, ok: err == nil})
-	return p, err == nil
+	x.phones.put(region, digits, res)
+	return res.p, res.ok
 }
 
 // validShort reports whether digits is a valid short number in region,
@@ -330,7 +334,7 @@ var regionWords = func() map[string]wordClue {
 	m := map[string]wordClue{}
 	add := func(region string, strong bool, words string) {
 		for _, w := range strings.Fields(words) {
-			m[w] = wordClue{region, strong}
+			m[w] = wordClue{region, strong, w}
 		}
 	}
 	add("ID", false, `yang dan di ini itu untuk dengan anda kamu aja sudah sdh tidak gratis pulsa hub ke dari dapat bisa utk yg dgn
@@ -350,6 +354,7 @@ var regionWords = func() map[string]wordClue {
 type wordClue struct {
 	region string // "" for English
 	strong bool   // one such word settles it
+	word   string
 }
 
 // latinRegion guesses a region from the words and currency signs of
@@ -360,20 +365,33 @@ func latinRegion(t string) (string, string) {
 	if len(t) > 8<<10 {
 		t = t[:8<<10]
 	}
-	for _, c := range []struct{ sign, region, why string }{
-		{"£", "GB", "pound sign"}, {"₹", "IN", "rupee sign"}, {"₱", "PH", "peso sign"}, {"₦", "NG", "naira sign"},
-	} {
-		if strings.Contains(t, c.sign) {
-			return c.region, c.why
-		}
-	}
 	var seen [64]string // distinct clue words seen, few per text
 	nseen := 0
-	count := map[string]int{}
+	var count [2]int // ID, VN
 	english := 0
-	var word [16]byte
+	var word [10]byte
+	sign := ""
 	for i := 0; i < len(t); {
-		if !isLetter(t[i]) {
+		c := t[i]
+		if c >= 0xC0 {
+			// Currency signs: £ (C2 A3), ₹ ₱ ₦ (E2 82 xx).
+			switch {
+			case c == 0xC2 && i+1 < len(t) && t[i+1] == 0xA3:
+				return "GB", "pound sign"
+			case c == 0xE2 && i+2 < len(t) && t[i+1] == 0x82:
+				switch t[i+2] {
+				case 0xB9:
+					return "IN", "rupee sign"
+				case 0xB1:
+					return "PH", "peso sign"
+				case 0xA6:
+					return "NG", "naira sign"
+				}
+			}
+			i++
+			continue
+		}
+		if !isLetter(c) {
 			i++
 			continue
 		}
@@ -381,8 +399,18 @@ func latinRegion(t string) (string, string) {
 		for j < len(t) && isLetter(t[j]) {
 			j++
 		}
-		if j-i <= len(word) {
-			w := word[:j-i]
+		if sign == "" && j-i == 2 && j < len(t) && (isDigit(t[j]) || t[j] == '.' && j+1 < len(t) && isDigit(t[j+1]) || t[j] == ' ' && j+1 < len(t) && isDigit(t[j+1])) {
+			switch t[i : i+2] {
+			case "Rp":
+				sign = "ID"
+			case "RM":
+				sign = "MY"
+			case "Rs":
+				sign = "IN"
+			}
+		}
+		if n := j - i; n >= 2 && n <= len(word) {
+			w := word[:n]
 			for k := range w {
 				w[k] = t[i+k] | 0x20
 			}
@@ -395,33 +423,35 @@ func latinRegion(t string) (string, string) {
 					}
 				}
 				if !dup && nseen < len(seen) {
-					seen[nseen] = string(w)
+					seen[nseen] = clue.word
 					nseen++
 					switch {
 					case clue.region == "":
 						english++
 					case clue.strong:
-						return clue.region, "the word " + string(w)
-					default:
-						count[clue.region]++
+						return clue.region, "the word " + clue.word
+					case clue.region == "ID":
+						count[0]++
+					case clue.region == "VN":
+						count[1]++
 					}
 				}
 			}
 		}
 		i = j
 	}
-	for _, region := range []string{"ID", "VN"} {
-		if count[region] >= 3 && count[region] > english {
+	for k, region := range []string{"ID", "VN"} {
+		if count[k] >= 3 && count[k] > english {
 			return region, map[string]string{"ID": "Indonesian words", "VN": "Vietnamese words"}[region]
 		}
 	}
-	if i := strings.Index(t, "Rp"); i >= 0 && i+2 < len(t) && (isDigit(t[i+2]) || t[i+2] == '.' || t[i+2] == ' ') {
+	switch sign {
+	case "ID":
 		return "ID", "rupiah amounts"
-	}
-	for _, c := range []struct{ sign, region, why string }{{" RM", "MY", "ringgit amounts"}, {" Rs.", "IN", "rupee amounts"}, {" Rs ", "IN", "rupee amounts"}} {
-		if k := strings.Index(t, c.sign); k >= 0 && k+len(c.sign) < len(t) && isDigit(t[k+len(c.sign)]) {
-			return c.region, c.why
-		}
+	case "MY":
+		return "MY", "ringgit amounts"
+	case "IN":
+		return "IN", "rupee amounts"
 	}
 	return "", ""
 }

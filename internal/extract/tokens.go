@@ -315,7 +315,8 @@ func (s *scan) numberSpan(start, end int) {
 	if s.cues.in(max(0, start-8), start)&cueRef != 0 {
 		return // "Ref:763179369", "订单号 2024..."
 	}
-	r := numRun{start: start, end: end}
+	r := numRun{start: start, end: end, toks: s.tokBuf[:0]}
+	defer func() { s.tokBuf = r.toks[:0] }()
 	in := false // inside a token
 	for i := start; i < end; i++ {
 		c := t[i]
@@ -361,6 +362,16 @@ func (s *scan) numberSpan(start, end int) {
 // token too long to be one number at its separators
 // ("0962121018-0862121018").
 func splitTokens(toks []numTok, t string) []numTok {
+	simple := true
+	for i, tk := range toks {
+		if len(tk.digits) > 15 && len(tk.groups) > 0 || len(tk.groups) == 2 || i+2 < len(toks) {
+			simple = false // maybe a long token or a date: look closer
+			break
+		}
+	}
+	if simple {
+		return toks
+	}
 	out := toks[:0:0]
 	for i := 0; i < len(toks); i++ {
 		// A date is one token ("2024-01-15") or three split by "/".
