@@ -4,6 +4,8 @@
 //	go run ./bench/compare corpus OUT.jsonl            # the throughput corpus
 //	go run ./bench/compare labelled OUT.jsonl REGIONS.json
 //	go run ./bench/compare recall FOUND.jsonl          # markdown table on stdout
+//	go run ./bench/compare wallets OUT.jsonl           # the wallet recall set
+//	go run ./bench/compare walletrecall FOUND.jsonl    # markdown table on stdout
 //	go run ./bench/compare bestpeers PEERS1.json PEERS2.json ...
 //	go run ./bench/compare ratios VIGIL_ONE_CORE_MBPS VIGIL_ALL_CORES_MBPS PEERS.json
 package main
@@ -28,7 +30,7 @@ import (
 
 func main() {
 	if len(os.Args) < 3 {
-		fmt.Fprintln(os.Stderr, "usage: compare corpus|labelled|recall|ratios ...")
+		fmt.Fprintln(os.Stderr, "usage: compare corpus|labelled|recall|wallets|walletrecall|bestpeers|ratios ...")
 		os.Exit(2)
 	}
 	var err error
@@ -49,6 +51,10 @@ func main() {
 			break
 		}
 		err = ratios(os.Args[2], os.Args[3], os.Args[4])
+	case "wallets":
+		err = writeWallets(os.Args[2])
+	case "walletrecall":
+		err = walletRecall(os.Args[2])
 	case "bestpeers":
 		err = bestPeers(os.Args[2:])
 	default:
@@ -214,19 +220,11 @@ func recall(foundPath string) error {
 	if err != nil {
 		return err
 	}
-	b, err := os.ReadFile(foundPath)
+	peers, err := readPeerFound(foundPath)
 	if err != nil {
 		return err
 	}
-	peers := map[string]peerFound{}
-	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		var p peerFound
-		if err := json.Unmarshal([]byte(line), &p); err != nil {
-			return err
-		}
-		peers[p.ID] = p
-	}
-	kinds := []indicator.Kind{indicator.URL, indicator.Domain, indicator.Email, indicator.IP, indicator.BTC, indicator.ETH, indicator.Phone}
+	kinds := []indicator.Kind{indicator.URL, indicator.Domain, indicator.Email, indicator.IP, indicator.Phone}
 	type tally struct{ labels, vigil, ioc, phone int }
 	per := map[indicator.Kind]*tally{}
 	for _, k := range kinds {

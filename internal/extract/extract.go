@@ -186,7 +186,7 @@ var scanPool = sync.Pool{New: func() any { return new(scan) }}
 
 func (x *Extractor) extract(text string, lo, hi int) Result {
 	s := scanPool.Get().(*scan)
-	defer scanPool.Put(s)
+	defer s.release()
 	*s = scan{x: x, orig: text, f: s.f, foldBuf: s.foldBuf, cues: s.cues,
 		anchors: s.anchors, places: s.places, found: s.found[:0], claimed: s.claimed[:0], tokBuf: s.tokBuf}
 	if s.f == nil {
@@ -210,6 +210,27 @@ func (x *Extractor) extract(text string, lo, hi int) Result {
 		res.Region, res.Guessed, res.GuessReason = "", false, "no national number needed a region"
 	}
 	return res
+}
+
+// maxPooled is the most items a pooled scan's slices keep between
+// extractions: one huge text must not pin its memory for the process's life.
+const maxPooled = 1 << 16
+
+// release returns s to scanPool, letting go of the text and of buffers a
+// huge text grew.
+func (s *scan) release() {
+	clear(s.found) // their strings point into the text
+	if cap(s.foldBuf) > 16*maxPooled || cap(s.f.shifts) > maxPooled || cap(s.found) > maxPooled ||
+		cap(s.claimed) > maxPooled || cap(s.tokBuf) > maxPooled || cap(s.anchors) > maxPooled ||
+		cap(s.places) > maxPooled || cap(s.cues.blocks) > maxPooled/cueBlock*16 {
+		return // let the collector have it; the pool makes a new one
+	}
+	s.x, s.orig, s.f.text = nil, "", ""
+	s.cues.text = ""
+	for i := range s.cues.blocks {
+		s.cues.blocks[i] = s.cues.blocks[i][:0]
+	}
+	scanPool.Put(s)
 }
 
 // scan is the state of one extraction.

@@ -108,6 +108,12 @@ func TestExtract(t *testing.T) {
 				{Kind: "btc", Value: "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", Raw: "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", Hint: HintPayment},
 				{Kind: "eth", Value: "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", Raw: "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", Hint: HintPayment, Network: "bep20", Tags: TagNoChecksum},
 			}},
+		{"wallets in brackets are not phone numbers", "GB", "pay to (0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed) or (1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2); call (020) 7946 0018",
+			[]got{
+				{Kind: "eth", Value: "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", Raw: "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", Hint: HintPayment},
+				{Kind: "btc", Value: "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", Raw: "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", Hint: HintPayment},
+				{Kind: "phone", Value: "+442079460018", Raw: "(020) 7946 0018", Hint: HintContact},
+			}},
 		{"bad checksums are not wallets", "", "TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUq 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5",
 			nil},
 		{"IBAN and cards", "", "IBAN DE89 3704 0044 0532 0130 00; card no 4111 1111 1111 1111; 4111 1111 1111 1112 is not one",

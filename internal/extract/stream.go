@@ -14,7 +14,7 @@ import (
 // flat however long the input. No indicator is longer than maxLink, well
 // under the overlap.
 const (
-	DefaultWindow  = 1 << 20
+	DefaultWindow  = 256 << 10
 	DefaultOverlap = 4 << 10
 )
 
@@ -65,9 +65,13 @@ func (x *Extractor) Stream(r io.Reader, o StreamOptions, fn func(Match) error) (
 		o.Workers = runtime.GOMAXPROCS(0)
 	}
 	var info StreamInfo
-	jobs := make(chan window, o.Workers)
+	jobs := make(chan window)
 	results := make(chan windowResult, o.Workers)
 	done := make(chan struct{})
+	// A window holds a slot from being read until its matches are
+	// reported, so at most Workers+1 windows (text and matches) are alive
+	// however far the workers run ahead of a slow window or a slow fn.
+	slots := make(chan struct{}, o.Workers+1)
 	var readErr error
 	var wg sync.WaitGroup
 	for range o.Workers {
@@ -91,6 +95,11 @@ func (x *Extractor) Stream(r io.Reader, o StreamOptions, fn func(Match) error) (
 	go func() {
 		defer close(jobs)
 		readErr = readWindows(r, o, &info.Bytes, func(w window) bool {
+			select {
+			case slots <- struct{}{}:
+			case <-done:
+				return false
+			}
 			select {
 			case jobs <- w:
 				return true
@@ -134,6 +143,7 @@ func (x *Extractor) Stream(r io.Reader, o StreamOptions, fn func(Match) error) (
 			if fnErr != nil {
 				break
 			}
+			<-slots
 		}
 	}
 	if fnErr != nil {

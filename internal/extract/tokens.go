@@ -30,7 +30,7 @@ func (s *scan) tokens() {
 			default:
 				i = s.word(i, j)
 			}
-		case (c == '+' || c == '(') && i+1 < len(t) && (isDigit(t[i+1]) || t[i+1] == '+'):
+		case (c == '+' || c == '(') && i+1 < len(t) && (t[i+1] == '+' || digitWord(t, i+1)):
 			i = s.number(i)
 		case c >= 0xC0:
 			i += utf8Len[c>>4] // a whole non-ASCII character: never part of a token
@@ -43,6 +43,18 @@ func (s *scan) tokens() {
 // utf8Len is the length of a UTF-8 sequence by the high nibble of its lead
 // byte (0xC_/0xD_ two bytes, 0xE_ three, 0xF_ four).
 var utf8Len = [16]int{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4}
+
+// digitWord reports whether the alphanumeric run at t[i:] is all digits:
+// "(020)" opens a phone number, "(0xD0cC…)" a wallet.
+func digitWord(t string, i int) bool {
+	j := i
+	for ; j < len(t) && isAlnum(t[j]); j++ {
+		if !isDigit(t[j]) {
+			return false
+		}
+	}
+	return j > i
+}
 
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
