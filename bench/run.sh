@@ -4,7 +4,8 @@
 # temporary folder, then measures:
 #   - throughput: Vigil (go test -bench, one core, all kinds) and each peer
 #     (best of 3 runs) over every message of datasets.BenchSources;
-#   - recall on the labelled corpus, on the kinds each peer covers;
+#   - recall on the labelled corpus, on the kinds each peer covers, and on
+#     a set of real scam wallet addresses placed in message templates;
 #   - the extractor's linearity on 1 MB and 10 MB pathological inputs.
 # Prints Markdown for docs/benchmarks.md. Needs node and npm, and the shared
 # data (../shared/data or $VIGIL_DATA). Run from anywhere in the repository.
@@ -47,6 +48,15 @@ echo
 echo "### Recall on the labelled corpus ($(wc -l < "$tmp/labelled.jsonl") messages; libphonenumber-js is given each message's country, Vigil is not)"
 echo
 go run ./bench/compare recall "$tmp/found.jsonl"
+echo
+
+# Recall of wallets: the shared messages hold none, so the set places every
+# checksum-valid BTC and ETH address of CryptoScamDB in message templates.
+go run ./bench/compare wallets "$tmp/wallets.jsonl"
+(cd "$tmp" && node peers.mjs --corpus wallets.jsonl --rounds 1 --out wfound.jsonl > /dev/null)
+echo "### Recall of wallets ($(wc -l < "$tmp/wallets.jsonl") CryptoScamDB BTC and ETH addresses, each placed in a message template: bench/compare/wallets.go)"
+echo
+go run ./bench/compare walletrecall "$tmp/wfound.jsonl"
 echo
 
 echo "### Linearity: pathological inputs, 1 MB and 10 MB (ns per byte should not grow)"

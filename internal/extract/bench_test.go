@@ -11,7 +11,7 @@ import (
 
 // benchCorpus is the benchmark input: every message of the corpora in
 // datasets.BenchSources, which bench/run.sh also gives the peer tools.
-func benchCorpus(b *testing.B) []string {
+func benchCorpus(b testing.TB) []string {
 	b.Helper()
 	dir, err := datasets.Dir()
 	if err != nil {

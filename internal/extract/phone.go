@@ -326,6 +326,15 @@ func guessRegion(f *folded) (string, string) {
 	return "", "no region could be guessed from the text"
 }
 
+// regionWordPairs marks the first two letters of regionWords: most words
+// fail here without a map lookup.
+var regionWordPairs = func() (t [1 << 10]bool) {
+	for w := range regionWords {
+		t[uint16(w[0]&31)<<5|uint16(w[1]&31)] = true
+	}
+	return t
+}()
+
 // regionWords are telling words of languages written in Latin script
 // without telling letters (Indonesian; Vietnamese typed without
 // diacritics), names of their carriers and currencies, and common English
@@ -413,6 +422,10 @@ func latinRegion(t string) (string, string) {
 			w := word[:n]
 			for k := range w {
 				w[k] = t[i+k] | 0x20
+			}
+			if !regionWordPairs[uint16(w[0]&31)<<5|uint16(w[1]&31)] {
+				i = j
+				continue
 			}
 			if clue, ok := regionWords[string(w)]; ok {
 				dup := false

@@ -40,13 +40,16 @@ func ParsePhone(number, region string) (PhoneNumber, error) {
 	if err != nil {
 		return PhoneNumber{}, err
 	}
-	if !phonenumbers.IsValidNumber(n) {
+	// A number is valid exactly when its type is known (IsValidNumber is
+	// that test with the region looked up once more).
+	t := phonenumbers.GetNumberType(n)
+	if t == phonenumbers.UNKNOWN {
 		return PhoneNumber{}, invalid(Phone, number, "not a valid number")
 	}
 	return PhoneNumber{
 		Value:  phonenumbers.Format(n, phonenumbers.E164),
 		Region: phonenumbers.GetRegionCodeForNumber(n),
-		Type:   phoneTypes[phonenumbers.GetNumberType(n)],
+		Type:   phoneTypes[t],
 	}, nil
 }
 

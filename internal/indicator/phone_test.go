@@ -2,10 +2,12 @@ package indicator
 
 import (
 	"errors"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/nyaruka/phonenumbers"
 )
 
 func TestParsePhone(t *testing.T) {
@@ -188,4 +190,49 @@ func TestCallingCodeRegion(t *testing.T) {
 			t.Errorf("CallingCodeRegion(%d) = %q, want %q", tt.code, got, tt.want)
 		}
 	}
+}
+
+// TestParsePhoneAgreesWithIsValidNumber checks ParsePhone's shortcut (a
+// known type means valid) against libphonenumber's own IsValidNumber on
+// numbers built to be near valid: every region's example numbers with a
+// digit changed, added or dropped.
+func TestParsePhoneAgreesWithIsValidNumber(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	checked, valid := 0, 0
+	for region := range phonenumbers.GetSupportedRegions() {
+		for _, typ := range []phonenumbers.PhoneNumberType{phonenumbers.MOBILE, phonenumbers.FIXED_LINE, phonenumbers.TOLL_FREE} {
+			ex := phonenumbers.GetExampleNumberForType(region, typ)
+			if ex == nil {
+				continue
+			}
+			for range 8 {
+				e164 := []byte(phonenumbers.Format(ex, phonenumbers.E164))
+				switch d := byte('0' + rng.IntN(10)); rng.IntN(3) {
+				case 0: // change any digit after the first of the calling code
+					e164[2+rng.IntN(len(e164)-2)] = d
+				case 1:
+					e164 = append(e164, d)
+				case 2:
+					e164 = e164[:len(e164)-1]
+				}
+				n, err := phonenumbers.Parse(string(e164), "")
+				if err != nil {
+					continue
+				}
+				_, perr := ParsePhone(string(e164), "")
+				want := phonenumbers.IsValidNumber(n)
+				if want != (perr == nil) {
+					t.Errorf("%s (%s): ParsePhone valid=%v, IsValidNumber=%v", e164, region, perr == nil, want)
+				}
+				checked++
+				if want {
+					valid++
+				}
+			}
+		}
+	}
+	if checked < 1000 || valid < checked/10 || valid > checked*9/10 {
+		t.Fatalf("%d numbers checked, %d valid: too few, or too one-sided to tell", checked, valid)
+	}
+	t.Logf("%d numbers checked, %d valid", checked, valid)
 }

@@ -22,6 +22,9 @@ type Set struct {
 	// with those two bytes (lower-cased), or 0 for none; first[b0] says
 	// whether any phrase starts with the byte at all.
 	byPair *[1 << 16]uint16
+	// pairs has bit b0<<8|b1 set where byPair is not 0: a table small
+	// enough to stay in the fastest cache, read before byPair.
+	pairs  [1 << 10]uint64
 	first  [256]bool
 	groups []group
 }
@@ -119,6 +122,7 @@ func New(phrases []string, ids []int) *Set {
 		g.buckets[64] = uint16(len(g.entries))
 		s.groups = append(s.groups, g)
 		s.byPair[k] = uint16(len(s.groups))
+		s.pairs[k>>6] |= 1 << (k & 63)
 	}
 	return s
 }
@@ -152,12 +156,17 @@ type Match struct {
 	ID         int
 }
 
-func lowerByte(c byte) byte {
-	if c >= 'A' && c <= 'Z' {
-		return c + 'a' - 'A'
+func lowerByte(c byte) byte { return lower[c] }
+
+var lower = func() (t [256]byte) {
+	for c := range t {
+		t[c] = byte(c)
+		if c >= 'A' && c <= 'Z' {
+			t[c] += 'a' - 'A'
+		}
 	}
-	return c
-}
+	return t
+}()
 
 // Find calls fn for every phrase occurrence in text, left to right; at one
 // position only the longest phrase is reported, and matches do not overlap.
@@ -184,12 +193,13 @@ func (s *Set) FindRange(text string, from, to int, fn func(Match)) {
 				}
 				continue
 			}
-		} else if g := s.byPair[uint16(lowerByte(c))<<8|uint16(lowerByte(text[i+1]))]; g != 0 &&
-			(s.groups[g-1].third.any || i+2 < n && s.groups[g-1].third.has(text[i+2])) {
-			if m, id := s.at(text, i, &s.groups[g-1]); m > 0 {
-				fn(Match{Start: i, End: i + m, ID: id})
-				i += m
-				continue
+		} else if k := uint16(lowerByte(c))<<8 | uint16(lowerByte(text[i+1])); s.pairs[k>>6]&(1<<(k&63)) != 0 {
+			if g := &s.groups[s.byPair[k]-1]; g.third.any || i+2 < n && g.third.has(text[i+2]) {
+				if m, id := s.at(text, i, g); m > 0 {
+					fn(Match{Start: i, End: i + m, ID: id})
+					i += m
+					continue
+				}
 			}
 		}
 		switch {
