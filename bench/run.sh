@@ -27,14 +27,15 @@ go run ./bench/compare labelled "$tmp/labelled.jsonl" "$tmp/regions.json"
 
 # Throughput, measured in turns (Vigil on one core, Vigil on every core, the
 # peers) so that drift in this shared machine's speed hits all alike; the
-# best of each is kept. Vigil starts each pass with a fresh Extractor (no
-# phone numbers remembered from an earlier pass), as the peers have none.
+# best pass of each is kept, as peers.mjs keeps its best round. Vigil starts
+# each pass with a fresh Extractor (no phone numbers remembered from an
+# earlier pass), as the peers have none.
 bestof() { awk -v cur="$1" '{ if ($1 > cur) cur = $1 } END { print cur }' <<<"$2"; }
 mbps() { awk '/MB\/s/ { for (i = 1; i <= NF; i++) if ($(i+1) == "MB/s") print $i }' | sort -g | tail -1; }
 one=0; all=0
 for round in 1 2 3; do
-	one=$(bestof "$one" "$(GOMAXPROCS=1 go test ./internal/extract -run '^$' -bench '^BenchmarkExtractCorpusCold$' -benchtime 3x | mbps)")
-	all=$(bestof "$all" "$(go test ./internal/extract -run '^$' -bench '^BenchmarkExtractCorpusParallel$' -benchtime 3x | mbps)")
+	one=$(bestof "$one" "$(GOMAXPROCS=1 go test ./internal/extract -run '^$' -bench '^BenchmarkExtractCorpusCold$' -benchtime 1x -count 3 | mbps)")
+	all=$(bestof "$all" "$(go test ./internal/extract -run '^$' -bench '^BenchmarkExtractCorpusParallel$' -benchtime 1x -count 3 | mbps)")
 	(cd "$tmp" && node peers.mjs --corpus corpus.jsonl --rounds 3 > "peers$round.json")
 done
 go run ./bench/compare bestpeers "$tmp"/peers[123].json > "$tmp/peers.json"

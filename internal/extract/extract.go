@@ -126,7 +126,8 @@ func phrasesFor(g *place.Gazetteer) ([]place.Name, *phrase.Set, *phrase.Set, *ph
 type Extractor struct {
 	opts    Options
 	kinds   map[indicator.Kind]bool
-	phones  *phoneCache
+	phones  *memo[phoneResult]
+	hosts   *memo[hostResult]
 	names   []place.Name // the gazetteer's names, by phrase ID
 	cueSet  *phrase.Set  // every cue word, read in windows
 	anchors *phrase.Set  // messaging keywords and place names, read everywhere
@@ -135,7 +136,7 @@ type Extractor struct {
 
 // New returns an Extractor.
 func New(opts Options) *Extractor {
-	x := &Extractor{opts: opts, phones: newPhoneCache(1 << 16)}
+	x := &Extractor{opts: opts, phones: newMemo[phoneResult](1 << 16), hosts: newMemo[hostResult](1 << 14)}
 	x.opts.Region = strings.ToUpper(opts.Region)
 	if len(opts.Kinds) > 0 {
 		x.kinds = map[indicator.Kind]bool{}
@@ -417,17 +418,19 @@ func digitsOf(s string) string {
 	return b.String()
 }
 
-// phoneCache remembers validation results: numbers repeat across messages,
-// and libphonenumber validation costs tens of microseconds. It is sharded
-// so that concurrent extractions rarely wait on each other, and keyed by
-// region then digits so that a lookup allocates nothing.
-type phoneCache struct {
-	shards [16]phoneShard
+// memo remembers answers that are costly to work out and repeat across
+// messages: phone validation (libphonenumber costs tens of microseconds a
+// number) and host names (the Public Suffix List). It is sharded so that
+// concurrent extractions rarely wait on each other, and keyed by a space
+// (a region, "" for international numbers or hosts) then a key, so that a
+// lookup allocates nothing. Each shard forgets everything when full.
+type memo[V any] struct {
+	shards [16]memoShard[V]
 }
 
-type phoneShard struct {
+type memoShard[V any] struct {
 	mu  sync.Mutex
-	m   map[string]map[string]phoneResult // region ("" international, "short:CN") -> digits
+	m   map[string]map[string]V
 	n   int
 	max int
 }
@@ -437,45 +440,80 @@ type phoneResult struct {
 	ok bool
 }
 
-func newPhoneCache(max int) *phoneCache {
-	c := &phoneCache{}
+// hostResult is what indicator.URLHost says of a link's host.
+type hostResult struct {
+	h    indicator.Host
+	text string // canonical form in a URL
+	ok   bool
+}
+
+func newMemo[V any](max int) *memo[V] {
+	c := &memo[V]{}
 	for i := range c.shards {
-		c.shards[i].m = map[string]map[string]phoneResult{}
+		c.shards[i].m = map[string]map[string]V{}
 		c.shards[i].max = max / len(c.shards)
 	}
 	return c
 }
 
-func (c *phoneCache) shard(digits string) *phoneShard {
+func (c *memo[V]) shard(key string) *memoShard[V] {
 	var h uint32 = 2166136261
-	for i := 0; i < len(digits); i++ {
-		h = (h ^ uint32(digits[i])) * 16777619
+	for i := 0; i < len(key); i++ {
+		h = (h ^ uint32(key[i])) * 16777619
 	}
 	return &c.shards[h%uint32(len(c.shards))]
 }
 
-func (c *phoneCache) get(region, digits string) (phoneResult, bool) {
-	sh := c.shard(digits)
+func (c *memo[V]) get(space, key string) (V, bool) {
+	sh := c.shard(key)
 	sh.mu.Lock()
-	r, ok := sh.m[region][digits]
+	r, ok := sh.m[space][key]
 	sh.mu.Unlock()
 	return r, ok
 }
 
-func (c *phoneCache) put(region, digits string, r phoneResult) {
-	sh := c.shard(digits)
+func (c *memo[V]) put(space, key string, r V) {
+	sh := c.shard(key)
 	sh.mu.Lock()
 	if sh.n >= sh.max {
 		clear(sh.m)
 		sh.n = 0
 	}
-	m := sh.m[region]
+	m := sh.m[space]
 	if m == nil {
-		m = map[string]phoneResult{}
-		sh.m[strings.Clone(region)] = m
+		m = map[string]V{}
+		sh.m[strings.Clone(space)] = m
 	}
-	// Clones: digits may be a slice of a large text the cache must not keep.
-	m[strings.Clone(digits)] = r
+	// Clones: key may be a slice of a large text the memo must not keep.
+	m[strings.Clone(key)] = r
 	sh.n++
 	sh.mu.Unlock()
+}
+
+// urlHost is indicator.URLHost, remembered.
+func (x *Extractor) urlHost(text string) (indicator.Host, string, bool) {
+	if r, ok := x.hosts.get("", text); ok {
+		return r.h, r.text, r.ok
+	}
+	h, ht, err := indicator.URLHost(text)
+	x.hosts.put("", text, hostResult{h, ht, err == nil})
+	return h, ht, err == nil
+}
+
+// domain is indicator.ParseDomain, remembered.
+func (x *Extractor) domain(text string) (indicator.Host, bool) {
+	if looksIPv4(text) || strings.HasPrefix(text, "[") {
+		return indicator.Host{}, false
+	}
+	h, _, ok := x.urlHost(text)
+	return h, ok
+}
+
+func looksIPv4(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) && s[i] != '.' {
+			return false
+		}
+	}
+	return len(s) > 0
 }

@@ -347,7 +347,7 @@ func (s *scan) urlTail(he int) (port, rest string, end int) {
 			j--
 			continue
 		}
-		if open := map[byte]byte{')': '(', ']': '[', '}': '{'}[c]; open != 0 &&
+		if open := opening(c); open != 0 &&
 			strings.Count(t[end:j], string(open)) < strings.Count(t[end:j], string(c)) {
 			j--
 			continue
@@ -357,15 +357,29 @@ func (s *scan) urlTail(he int) (port, rest string, end int) {
 	return port, t[end:j], j
 }
 
+// opening returns the bracket that c closes, or 0.
+func opening(c byte) byte {
+	switch c {
+	case ')':
+		return '('
+	case ']':
+		return '['
+	case '}':
+		return '{'
+	}
+	return 0
+}
+
 func urlByte(c byte) bool {
 	return c > ' ' && c < utf8.RuneSelf && c != '"' && c != '<' && c != '>' && c != '`' && c != '\\' && c != '^' && c != '|' && c != '{' && c != '}'
 }
 
 func (s *scan) url(fs, fe int, scheme, host, port, rest string) {
-	canon, h, err := indicator.CanonicalURL(indicator.URLParts{Scheme: scheme, Host: host, Port: port, Rest: rest})
-	if err != nil {
+	h, hostText, ok := s.x.urlHost(host)
+	if !ok {
 		return
 	}
+	canon := indicator.JoinURL(scheme, hostText, port, rest)
 	s.claim(fs, fe)
 	if m, ok := s.handleLink(h.Value, rest); ok {
 		s.add(m, fs, fe, prioLink)
@@ -403,8 +417,14 @@ func defanged(raw string) bool {
 	if strings.ContainsAny(raw, "[({") || strings.Contains(raw, "点") || strings.Contains(raw, "。") || strings.Contains(raw, "點") {
 		return true
 	}
-	l := strings.ToLower(raw)
-	return strings.HasPrefix(l, "hxx") || strings.HasPrefix(l, "h**") || strings.HasPrefix(l, "fxp") || strings.HasPrefix(l, "h__")
+	if len(raw) < 3 {
+		return false
+	}
+	switch strings.ToLower(raw[:3]) {
+	case "hxx", "h**", "fxp", "h__":
+		return true
+	}
+	return false
 }
 
 var messagingHosts = map[string]bool{"t.me": true, "wa.me": true, "line.me": true, "zalo.me": true, "telegram.me": true}
@@ -496,7 +516,7 @@ func (s *scan) email(hs, he int) int {
 		return he
 	}
 	v, err := indicator.ParseEmail(t[ls:he])
-	if err != nil || messageIDLine(t, ls) || masked(strings.ToLower(t[ls:at])) || !plausibleBareHost(t[hs:he]) {
+	if err != nil || messageIDLine(t, ls) || masked(strings.ToLower(t[ls:at])) || !s.plausibleBareHost(t[hs:he]) {
 		return he
 	}
 	s.claim(ls, he)
@@ -515,11 +535,15 @@ func emailLocalByte(c byte) bool {
 // plausibleBareHost rejects names under a rarely used TLD whose registrable
 // label is text shorthand rather than a name: "de.am", "no.pin",
 // "763179369.GRATIS", "400sq.mtr" (square metres).
-func plausibleBareHost(host string) bool {
-	h, err := indicator.ParseDomain(host)
-	if err != nil {
+func (s *scan) plausibleBareHost(host string) bool {
+	h, ok := s.x.domain(host)
+	if !ok {
 		return false
 	}
+	return plausibleSite(h)
+}
+
+func plausibleSite(h indicator.Host) bool {
 	tld := h.Value[strings.LastIndexByte(h.Value, '.')+1:]
 	if commonTLDs[tld] || h.IDN {
 		return true
@@ -550,8 +574,8 @@ func init() {
 }
 
 func (s *scan) domain(hs, he int, host, tld string) {
-	h, err := indicator.ParseDomain(host)
-	if err != nil {
+	h, ok := s.x.domain(host)
+	if !ok {
 		return
 	}
 	ltld := strings.ToLower(tld)
@@ -566,7 +590,7 @@ func (s *scan) domain(hs, he int, host, tld string) {
 		return // "construction.Software.MS", "account.TH": words, not names ("123Turnkey.COM" is one)
 	case ltld == "br" && strings.Count(h.Value, ".") < 2:
 		return // "answered.br": an HTML <br> with its brackets stripped
-	case !plausibleBareHost(h.Value):
+	case !plausibleSite(h):
 		return
 	}
 	conf := 0.8

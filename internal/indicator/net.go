@@ -201,37 +201,51 @@ type URLParts struct {
 // CanonicalURL builds the canonical form of a link: lower-case scheme,
 // canonical host, default port dropped, the rest kept as written.
 func CanonicalURL(p URLParts) (string, Host, error) {
-	scheme := strings.ToLower(p.Scheme)
+	host, hostText, err := URLHost(p.Host)
+	if err != nil {
+		return "", Host{}, err
+	}
+	return JoinURL(p.Scheme, hostText, p.Port, p.Rest), host, nil
+}
+
+// URLHost validates the host of a link: a domain name (returned as Host
+// too), an IPv4 address or a bracketed IPv6 literal. hostText is its
+// canonical form in a URL.
+func URLHost(text string) (host Host, hostText string, err error) {
+	if strings.HasPrefix(text, "[") && strings.HasSuffix(text, "]") {
+		a, err := ParseIP(text[1 : len(text)-1])
+		if err != nil || !a.Is6() {
+			return Host{}, "", invalid(URL, text, "bad IPv6 literal")
+		}
+		return Host{}, "[" + a.String() + "]", nil
+	}
+	if looksIPv4(text) {
+		a, err := ParseIP(text)
+		if err != nil || !a.Is4() {
+			return Host{}, "", invalid(URL, text, "bad IPv4 address")
+		}
+		return Host{}, a.String(), nil
+	}
+	h, err := ParseDomain(text)
+	if err != nil {
+		return Host{}, "", err
+	}
+	return h, h.Value, nil
+}
+
+// JoinURL assembles a canonical URL from its parts, the host already
+// canonical (URLHost): the scheme lower-cased ("http" when none), a
+// default port dropped, the rest kept as written.
+func JoinURL(scheme, hostText, port, rest string) string {
+	scheme = strings.ToLower(scheme)
 	if scheme == "" {
 		scheme = "http"
 	}
-	var host Host
-	hostText := p.Host
-	if strings.HasPrefix(hostText, "[") && strings.HasSuffix(hostText, "]") {
-		a, err := ParseIP(hostText[1 : len(hostText)-1])
-		if err != nil || !a.Is6() {
-			return "", Host{}, invalid(URL, p.Host, "bad IPv6 literal")
-		}
-		hostText = "[" + a.String() + "]"
-	} else if looksIPv4(hostText) {
-		a, err := ParseIP(hostText)
-		if err != nil || !a.Is4() {
-			return "", Host{}, invalid(URL, p.Host, "bad IPv4 address")
-		}
-		hostText = a.String()
-	} else {
-		h, err := ParseDomain(hostText)
-		if err != nil {
-			return "", Host{}, err
-		}
-		host, hostText = h, h.Value
-	}
-	port := p.Port
 	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
 		port = ""
 	}
 	var b strings.Builder
-	b.Grow(len(scheme) + 3 + len(hostText) + len(port) + 1 + len(p.Rest))
+	b.Grow(len(scheme) + 3 + len(hostText) + len(port) + 1 + len(rest))
 	b.WriteString(scheme)
 	b.WriteString("://")
 	b.WriteString(hostText)
@@ -239,8 +253,8 @@ func CanonicalURL(p URLParts) (string, Host, error) {
 		b.WriteByte(':')
 		b.WriteString(port)
 	}
-	b.WriteString(p.Rest)
-	return b.String(), host, nil
+	b.WriteString(rest)
+	return b.String()
 }
 
 func looksIPv4(s string) bool {

@@ -40,15 +40,15 @@ func ParsePhone(number, region string) (PhoneNumber, error) {
 	if err != nil {
 		return PhoneNumber{}, err
 	}
-	// A number is valid exactly when its type is known (IsValidNumber is
-	// that test with the region looked up once more).
-	t := phonenumbers.GetNumberType(n)
+	// A number is valid exactly when its type is known: IsValidNumber is
+	// that test (phonetype.go).
+	r, t := regionAndType(n)
 	if t == phonenumbers.UNKNOWN {
 		return PhoneNumber{}, invalid(Phone, number, "not a valid number")
 	}
 	return PhoneNumber{
 		Value:  phonenumbers.Format(n, phonenumbers.E164),
-		Region: phonenumbers.GetRegionCodeForNumber(n),
+		Region: r,
 		Type:   phoneTypes[t],
 	}, nil
 }

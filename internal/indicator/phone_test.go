@@ -192,46 +192,63 @@ func TestCallingCodeRegion(t *testing.T) {
 	}
 }
 
-// TestParsePhoneAgreesWithIsValidNumber checks ParsePhone's shortcut (a
-// known type means valid) against libphonenumber's own IsValidNumber on
-// numbers built to be near valid: every region's example numbers with a
-// digit changed, added or dropped.
-func TestParsePhoneAgreesWithIsValidNumber(t *testing.T) {
+// TestPhoneTypeMatchesLibrary holds phonetype.go to libphonenumber's own
+// answers (IsValidNumber, GetRegionCodeForNumber, GetNumberType) on numbers
+// built to be near valid: every region's and non-geographic service's
+// example numbers of every type, as they are and with a digit changed,
+// added or dropped.
+func TestPhoneTypeMatchesLibrary(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	checked, valid := 0, 0
+	var examples []*phonenumbers.PhoneNumber
+	types := []phonenumbers.PhoneNumberType{phonenumbers.MOBILE, phonenumbers.FIXED_LINE, phonenumbers.TOLL_FREE,
+		phonenumbers.PREMIUM_RATE, phonenumbers.SHARED_COST, phonenumbers.VOIP, phonenumbers.PERSONAL_NUMBER,
+		phonenumbers.PAGER, phonenumbers.UAN, phonenumbers.VOICEMAIL}
 	for region := range phonenumbers.GetSupportedRegions() {
-		for _, typ := range []phonenumbers.PhoneNumberType{phonenumbers.MOBILE, phonenumbers.FIXED_LINE, phonenumbers.TOLL_FREE} {
-			ex := phonenumbers.GetExampleNumberForType(region, typ)
-			if ex == nil {
-				continue
-			}
-			for range 8 {
-				e164 := []byte(phonenumbers.Format(ex, phonenumbers.E164))
-				switch d := byte('0' + rng.IntN(10)); rng.IntN(3) {
-				case 0: // change any digit after the first of the calling code
-					e164[2+rng.IntN(len(e164)-2)] = d
-				case 1:
-					e164 = append(e164, d)
-				case 2:
-					e164 = e164[:len(e164)-1]
-				}
-				n, err := phonenumbers.Parse(string(e164), "")
-				if err != nil {
-					continue
-				}
-				_, perr := ParsePhone(string(e164), "")
-				want := phonenumbers.IsValidNumber(n)
-				if want != (perr == nil) {
-					t.Errorf("%s (%s): ParsePhone valid=%v, IsValidNumber=%v", e164, region, perr == nil, want)
-				}
-				checked++
-				if want {
-					valid++
-				}
+		for _, typ := range types {
+			if ex := phonenumbers.GetExampleNumberForType(region, typ); ex != nil {
+				examples = append(examples, ex)
 			}
 		}
 	}
-	if checked < 1000 || valid < checked/10 || valid > checked*9/10 {
+	for cc := range phonenumbers.GetSupportedGlobalNetworkCallingCodes() {
+		if ex := phonenumbers.GetExampleNumberForNonGeoEntity(cc); ex != nil {
+			examples = append(examples, ex)
+		}
+	}
+	checked, valid := 0, 0
+	for _, ex := range examples {
+		for k := range 6 {
+			e164 := []byte(phonenumbers.Format(ex, phonenumbers.E164))
+			switch d := byte('0' + rng.IntN(10)); k % 4 {
+			case 1: // change any digit after the first of the calling code
+				e164[2+rng.IntN(len(e164)-2)] = d
+			case 2:
+				e164 = append(e164, d)
+			case 3:
+				e164 = e164[:len(e164)-1]
+			}
+			n, err := phonenumbers.Parse(string(e164), "")
+			if err != nil {
+				continue
+			}
+			got, perr := ParsePhone(string(e164), "")
+			want := phonenumbers.IsValidNumber(n)
+			if want != (perr == nil) {
+				t.Errorf("%s: ParsePhone valid=%v, IsValidNumber=%v", e164, perr == nil, want)
+			}
+			if want {
+				valid++
+				if r := phonenumbers.GetRegionCodeForNumber(n); got.Region != r {
+					t.Errorf("%s: region %q, library %q", e164, got.Region, r)
+				}
+				if typ := phoneTypes[phonenumbers.GetNumberType(n)]; got.Type != typ {
+					t.Errorf("%s: type %q, library %q", e164, got.Type, typ)
+				}
+			}
+			checked++
+		}
+	}
+	if checked < 5000 || valid < checked/10 || valid > checked*9/10 {
 		t.Fatalf("%d numbers checked, %d valid: too few, or too one-sided to tell", checked, valid)
 	}
 	t.Logf("%d numbers checked, %d valid", checked, valid)

@@ -74,6 +74,12 @@ func New(phrases []string, ids []int) *Set {
 		}
 		e := entry{text: lp, id: ids[i], words: latinEdges(lp), fold: casedNonASCII(p) || casedNonASCII(lp)}
 		for k := 0; k < 4 && k < len(lp); k++ {
+			if e.fold && (lp[k] >= utf8.RuneSelf || lp[k] == 'i' || lp[k] == 'k' || lp[k] == 's') {
+				// A case-folded phrase is compared byte for byte only up
+				// to its first letter that text may write in other bytes:
+				// a non-ASCII one, or i, k, s (İ, the Kelvin sign, ſ).
+				break
+			}
 			e.p4 |= uint32(lp[k]) << (8 * k)
 			e.m4 |= 0xFF << (8 * k)
 		}
@@ -273,6 +279,9 @@ func (s *Set) at(text string, i int, g *group) (int, int) {
 		}
 		if e.fold {
 			var ok bool
+			if k4&e.m4 != e.p4 {
+				continue
+			}
 			if n, ok = prefixFold(text[i:], e.text); !ok || n <= bestN {
 				continue
 			}
