@@ -3,11 +3,13 @@ package indicator
 import (
 	"errors"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/nyaruka/phonenumbers"
+	"google.golang.org/protobuf/proto"
 )
 
 func TestParsePhone(t *testing.T) {
@@ -252,4 +254,58 @@ func TestPhoneTypeMatchesLibrary(t *testing.T) {
 		t.Fatalf("%d numbers checked, %d valid: too few, or too one-sided to tell", checked, valid)
 	}
 	t.Logf("%d numbers checked, %d valid", checked, valid)
+}
+
+// TestParseInternationalMatchesLibrary holds parseInternational to
+// phonenumbers.Parse on "+" numbers: every example number, with each
+// region's national prefix written after the calling code, with digits
+// changed, added or dropped, and random digit strings.
+func TestParseInternationalMatchesLibrary(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var inputs []string
+	add := func(s string) { inputs = append(inputs, s) }
+	for region := range phonenumbers.GetSupportedRegions() {
+		cc := strconv.Itoa(phonenumbers.GetCountryCodeForRegion(region))
+		prefix := phonenumbers.GetNddPrefixForRegion(region, true)
+		for _, typ := range []phonenumbers.PhoneNumberType{phonenumbers.MOBILE, phonenumbers.FIXED_LINE, phonenumbers.TOLL_FREE} {
+			ex := phonenumbers.GetExampleNumberForType(region, typ)
+			if ex == nil {
+				continue
+			}
+			nsn := phonenumbers.GetNationalSignificantNumber(ex)
+			add("+" + cc + nsn)
+			add("+" + cc + prefix + nsn)
+			add("+" + cc + "0" + nsn)
+			for range 4 {
+				b := []byte("+" + cc + nsn)
+				b[1+rng.IntN(len(b)-1)] = byte('0' + rng.IntN(10))
+				add(string(b))
+				add(string(b[:len(b)-1]))
+				add(string(b) + strconv.Itoa(rng.IntN(10)))
+			}
+		}
+	}
+	for range 20000 {
+		b := []byte{'+'}
+		for range 2 + rng.IntN(17) {
+			b = append(b, byte('0'+rng.IntN(10)))
+		}
+		add(string(b))
+	}
+	same := 0
+	for _, in := range inputs {
+		want, err := phonenumbers.Parse(in, "")
+		got, ok := parseInternational(in)
+		switch {
+		case err != nil && ok:
+			t.Errorf("%s: parsed as %v, the library says %v", in, got, err)
+		case err == nil && !ok:
+			t.Errorf("%s: not parsed, the library gives %v", in, want)
+		case err == nil && !proto.Equal(got, want):
+			t.Errorf("%s: %v, the library gives %v", in, got, want)
+		default:
+			same++
+		}
+	}
+	t.Logf("%d of %d inputs parsed alike", same, len(inputs))
 }

@@ -3,9 +3,11 @@ package indicator
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/nyaruka/phonenumbers"
+	"google.golang.org/protobuf/proto"
 )
 
 // The number type and region of a parsed number, worked out as
@@ -134,4 +136,110 @@ func regionAndType(n *phonenumbers.PhoneNumber) (string, phonenumbers.PhoneNumbe
 		m = metaByRegion[region]
 	}
 	return region, numberType(nsn, m)
+}
+
+// parseInternational is phonenumbers.Parse of "+" and digits only, the form
+// the extractor validates most: the calling code, then the national number
+// with a national prefix written after the code removed ("+44 (0)20 ...").
+// It follows the library's parseHelper step by step for this form, without
+// its general-purpose passes over the text (extensions, IDD, "tel:" URIs),
+// which cost more than the rest together. TestParseInternationalMatchesLibrary
+// holds it to the library's results.
+func parseInternational(number string) (*phonenumbers.PhoneNumber, bool) {
+	phoneMetaOnce.Do(loadPhoneMeta)
+	full := number[1:]
+	if len(full) <= phonenumbers.MIN_LENGTH_FOR_NSN || full[0] == '0' {
+		return nil, false
+	}
+	cc := 0
+	for i := 1; i <= phonenumbers.MAX_LENGTH_COUNTRY_CODE && i <= len(full); i++ {
+		if c, _ := strconv.Atoi(full[:i]); len(phonenumbers.GetRegionCodesForCountryCode(c)) > 0 {
+			cc, full = c, full[i:]
+			break
+		}
+	}
+	if cc == 0 || len(full) < phonenumbers.MIN_LENGTH_FOR_NSN {
+		return nil, false
+	}
+	main := phonenumbers.GetRegionCodeForCountryCode(cc)
+	m := metaByRegion[main]
+	if main == "001" {
+		m = metaNonGeo[int32(cc)]
+	}
+	nsn := full
+	if m != nil {
+		if stripped, ok := stripNationalPrefix(full, m); ok && possibleAfterStrip(stripped, m) {
+			nsn = stripped
+		}
+	}
+	if len(nsn) < phonenumbers.MIN_LENGTH_FOR_NSN || len(nsn) > phonenumbers.MAX_LENGTH_FOR_NSN {
+		return nil, false
+	}
+	n := &phonenumbers.PhoneNumber{CountryCode: proto.Int32(int32(cc))}
+	if len(nsn) > 1 && nsn[0] == '0' {
+		n.ItalianLeadingZero = proto.Bool(true)
+		zeros := 1
+		for zeros < len(nsn)-1 && nsn[zeros] == '0' {
+			zeros++
+		}
+		if zeros != 1 {
+			n.NumberOfLeadingZeros = proto.Int32(int32(zeros))
+		}
+	}
+	v, _ := strconv.ParseUint(nsn, 10, 64)
+	n.NationalNumber = proto.Uint64(v)
+	return n, true
+}
+
+// stripNationalPrefix is the library's maybeStripNationalPrefixAndCarrierCode
+// without the carrier code.
+func stripNationalPrefix(number string, m *phonenumbers.PhoneMetadata) (string, bool) {
+	np := m.GetNationalPrefixForParsing()
+	if number == "" || np == "" {
+		return "", false
+	}
+	prefix := compiled("^(?:" + np + ")")
+	groups := prefix.FindStringSubmatchIndex(number)
+	if groups == nil {
+		return "", false
+	}
+	general := compiled("^(?:" + m.GetGeneralDesc().GetNationalNumberPattern() + ")$")
+	viable := general.MatchString(number)
+	last := len(groups)/2 - 1
+	rule := m.GetNationalPrefixTransformRule()
+	if rule == "" || groups[last*2] < 0 {
+		if viable && !general.MatchString(number[groups[1]:]) {
+			return "", false
+		}
+		return number[groups[1]:], true
+	}
+	transformed := prefix.ReplaceAllString(number, rule)
+	if viable && !general.MatchString(transformed) {
+		return "", false
+	}
+	return transformed, true
+}
+
+// possibleAfterStrip is the library's test that a number without its
+// national prefix is still of a possible length (testNumberLength with type
+// UNKNOWN is neither too short, local only nor of an invalid length).
+func possibleAfterStrip(nsn string, m *phonenumbers.PhoneMetadata) bool {
+	g := m.GetGeneralDesc()
+	lengths := g.PossibleLength
+	if len(lengths) == 0 || lengths[0] == -1 {
+		return false
+	}
+	n := int32(len(nsn))
+	if slices.Contains(g.PossibleLengthLocalOnly, n) {
+		return false
+	}
+	switch {
+	case n == lengths[0]:
+		return true
+	case n < lengths[0]:
+		return false
+	case n > lengths[len(lengths)-1]:
+		return true // too long, which the library lets through here
+	}
+	return slices.Contains(lengths[1:], n)
 }

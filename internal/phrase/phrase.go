@@ -24,9 +24,13 @@ type Set struct {
 	byPair *[1 << 16]uint16
 	// pairs has bit b0<<8|b1 set where byPair is not 0: a table small
 	// enough to stay in the fastest cache, read before byPair.
-	pairs  [1 << 10]uint64
-	first  [256]bool
-	groups []group
+	pairs [1 << 10]uint64
+	// starts3 has bit r set for each character r of three UTF-8 bytes
+	// (Chinese, Thai, Burmese, Khmer ...) that starts a phrase: most such
+	// characters of a text start none and are passed over on one bit.
+	starts3 [1 << 10]uint64
+	first   [256]bool
+	groups  []group
 }
 
 // group holds the phrases that start with one pair of bytes, bucketed by
@@ -96,6 +100,11 @@ func New(phrases []string, ids []int) *Set {
 		for k := range keys {
 			byKey[k] = append(byKey[k], e)
 			s.first[k>>8] = true
+		}
+		for _, v := range []string{lp, p, strings.ToUpper(lp), strings.ToUpper(p)} {
+			if r, n := utf8.DecodeRuneInString(v); n == 3 {
+				s.starts3[r>>6] |= 1 << (r & 63)
+			}
 		}
 	}
 	keys := make([]int, 0, len(byKey))
@@ -189,6 +198,13 @@ func (s *Set) FindRange(text string, from, to int, fn func(Match)) {
 	}
 	for i := from; i+1 < n && i < to; {
 		c := text[i]
+		if c >= 0xE0 && c < 0xF0 && i+2 < n && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
+			r := uint32(c&0x0F)<<12 | uint32(text[i+1]&0x3F)<<6 | uint32(text[i+2]&0x3F)
+			if s.starts3[r>>6]&(1<<(r&63)) == 0 {
+				i += 3
+				continue
+			}
+		}
 		if !s.first[lowerByte(c)] {
 			if c < utf8.RuneSelf {
 				if isLetter(c) {
