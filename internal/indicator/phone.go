@@ -104,12 +104,11 @@ func parsePhone(number, region string) (*phonenumbers.PhoneNumber, error) {
 	if digits[0] != '+' && region == "" {
 		return nil, invalid(Phone, number, "national number without a region")
 	}
-	if digits[0] == '+' {
-		if n, ok := parseInternational(string(digits)); ok {
-			return n, nil
-		}
+	region = strings.ToUpper(region)
+	if n, ok := parseDigits(string(digits), region); ok {
+		return n, nil
 	}
-	n, err := phonenumbers.Parse(string(digits), strings.ToUpper(region))
+	n, err := phonenumbers.Parse(string(digits), region)
 	if err != nil {
 		return nil, invalid(Phone, number, err.Error())
 	}

@@ -3,6 +3,7 @@ package indicator
 import (
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -256,15 +257,31 @@ func TestPhoneTypeMatchesLibrary(t *testing.T) {
 	t.Logf("%d numbers checked, %d valid", checked, valid)
 }
 
-// TestParseInternationalMatchesLibrary holds parseInternational to
-// phonenumbers.Parse on "+" numbers: every example number, with each
-// region's national prefix written after the calling code, with digits
-// changed, added or dropped, and random digit strings.
-func TestParseInternationalMatchesLibrary(t *testing.T) {
+// TestParseDigitsMatchesLibrary holds parseDigits to phonenumbers.Parse:
+// every region's example numbers written internationally ("+", the
+// region's international prefix, the calling code without "+") and
+// nationally (with and without the national prefix), read in their own
+// region and in others, with digits changed, added or dropped; and random
+// digit strings.
+func TestParseDigitsMatchesLibrary(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	var inputs []string
-	add := func(s string) { inputs = append(inputs, s) }
+	type input struct{ number, region string }
+	var inputs []input
+	var regions []string
 	for region := range phonenumbers.GetSupportedRegions() {
+		regions = append(regions, region)
+	}
+	slices.Sort(regions)
+	add := func(number, region string) {
+		inputs = append(inputs, input{number, region}, input{number, regions[rng.IntN(len(regions))]})
+		b := []byte(number)
+		if len(b) > 2 {
+			b[1+rng.IntN(len(b)-1)] = byte('0' + rng.IntN(10))
+			inputs = append(inputs, input{string(b), region}, input{string(b[:len(b)-1]), region},
+				input{string(b) + strconv.Itoa(rng.IntN(10)), region})
+		}
+	}
+	for _, region := range regions {
 		cc := strconv.Itoa(phonenumbers.GetCountryCodeForRegion(region))
 		prefix := phonenumbers.GetNddPrefixForRegion(region, true)
 		for _, typ := range []phonenumbers.PhoneNumberType{phonenumbers.MOBILE, phonenumbers.FIXED_LINE, phonenumbers.TOLL_FREE} {
@@ -273,39 +290,49 @@ func TestParseInternationalMatchesLibrary(t *testing.T) {
 				continue
 			}
 			nsn := phonenumbers.GetNationalSignificantNumber(ex)
-			add("+" + cc + nsn)
-			add("+" + cc + prefix + nsn)
-			add("+" + cc + "0" + nsn)
-			for range 4 {
-				b := []byte("+" + cc + nsn)
-				b[1+rng.IntN(len(b)-1)] = byte('0' + rng.IntN(10))
-				add(string(b))
-				add(string(b[:len(b)-1]))
-				add(string(b) + strconv.Itoa(rng.IntN(10)))
-			}
+			add("+"+cc+nsn, region)
+			add("+"+cc+prefix+nsn, region)
+			add(nsn, region)
+			add(prefix+nsn, region)
+			add(cc+nsn, region)
+			add(cc+prefix+nsn, region)
+			add("00"+cc+nsn, region)
+			add("011"+cc+nsn, region)
+			add("0"+nsn, region)
+			add("000"+nsn, region) // an international prefix followed by 0 is not one
+			add("0000"+cc+nsn, region)
 		}
 	}
 	for range 20000 {
-		b := []byte{'+'}
+		b := []byte{}
+		if rng.IntN(3) == 0 {
+			b = append(b, '+')
+		}
 		for range 2 + rng.IntN(17) {
 			b = append(b, byte('0'+rng.IntN(10)))
 		}
-		add(string(b))
+		inputs = append(inputs, input{string(b), regions[rng.IntN(len(regions))]})
 	}
-	same := 0
+	same, parsed := 0, 0
 	for _, in := range inputs {
-		want, err := phonenumbers.Parse(in, "")
-		got, ok := parseInternational(in)
+		want, err := phonenumbers.Parse(in.number, in.region)
+		got, ok := parseDigits(in.number, in.region)
 		switch {
 		case err != nil && ok:
-			t.Errorf("%s: parsed as %v, the library says %v", in, got, err)
-		case err == nil && !ok:
-			t.Errorf("%s: not parsed, the library gives %v", in, want)
-		case err == nil && !proto.Equal(got, want):
-			t.Errorf("%s: %v, the library gives %v", in, got, want)
+			t.Errorf("%s in %s: parsed as %v, the library says %v", in.number, in.region, got, err)
+		case ok && !proto.Equal(got, want):
+			t.Errorf("%s in %s: %v, the library gives %v", in.number, in.region, got, want)
 		default:
 			same++
+			if ok {
+				parsed++
+			}
 		}
 	}
-	t.Logf("%d of %d inputs parsed alike", same, len(inputs))
+	// parseDigits may leave a number to the library, never contradict it;
+	// it must answer nearly all by itself to be worth having.
+	if parsed < same*8/10 {
+		t.Errorf("parseDigits answered only %d of %d inputs itself", parsed, same)
+	}
+	t.Logf("%d of %d inputs parsed alike, %d of them without the library", same, len(inputs), parsed)
 }

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/nyaruka/phonenumbers"
@@ -138,38 +139,66 @@ func regionAndType(n *phonenumbers.PhoneNumber) (string, phonenumbers.PhoneNumbe
 	return region, numberType(nsn, m)
 }
 
-// parseInternational is phonenumbers.Parse of "+" and digits only, the form
-// the extractor validates most: the calling code, then the national number
-// with a national prefix written after the code removed ("+44 (0)20 ...").
-// It follows the library's parseHelper step by step for this form, without
-// its general-purpose passes over the text (extensions, IDD, "tel:" URIs),
-// which cost more than the rest together. TestParseInternationalMatchesLibrary
-// holds it to the library's results.
-func parseInternational(number string) (*phonenumbers.PhoneNumber, bool) {
+// parseDigits is phonenumbers.Parse of a number written as ASCII digits
+// with an optional leading "+", read in region when it has none: the forms
+// the extractor validates. It follows the library's parseHelper step by step
+// for these forms, without its general-purpose passes over the text
+// (extensions, "tel:" URIs, letters), which cost more than the rest
+// together. TestParseDigitsMatchesLibrary holds it to the library's results;
+// when it says no, the caller asks the library, so an answer it cannot give
+// is never lost.
+func parseDigits(number, region string) (*phonenumbers.PhoneNumber, bool) {
 	phoneMetaOnce.Do(loadPhoneMeta)
-	full := number[1:]
-	if len(full) <= phonenumbers.MIN_LENGTH_FOR_NSN || full[0] == '0' {
-		return nil, false
-	}
-	cc := 0
-	for i := 1; i <= phonenumbers.MAX_LENGTH_COUNTRY_CODE && i <= len(full); i++ {
-		if c, _ := strconv.Atoi(full[:i]); len(phonenumbers.GetRegionCodesForCountryCode(c)) > 0 {
-			cc, full = c, full[i:]
-			break
+	var cc int
+	var national string
+	var m *phonenumbers.PhoneMetadata // the metadata the national number is read with
+	if strings.HasPrefix(number, "+") {
+		if cc, national = splitCallingCode(number[1:]); cc == 0 {
+			return nil, false
+		}
+		m = metaForCode(cc)
+	} else {
+		home := metaByRegion[region]
+		if home == nil || number == "" {
+			return nil, false
+		}
+		cc, national, m = int(home.GetCountryCode()), number, home
+		if loc := compiled(home.GetInternationalPrefix()).FindStringIndex(number); loc != nil && loc[0] == 0 &&
+			(loc[1] == len(number) || number[loc[1]] != '0') {
+			// Dialled with the international prefix ("00", "011").
+			if cc, national = splitCallingCode(number[loc[1]:]); cc == 0 {
+				return nil, false
+			}
+			if phonenumbers.GetRegionCodeForCountryCode(cc) != region {
+				m = metaForCode(cc)
+			}
+		} else if code := strconv.Itoa(cc); strings.HasPrefix(number, code) {
+			// Perhaps the calling code written without "+": taken as such
+			// when the number is valid only without it, or too long with it.
+			rest := number[len(code):]
+			if stripped, ok := stripNationalPrefix(rest, home); ok {
+				rest = stripped
+			}
+			general := compiled("^(?:" + home.GetGeneralDesc().GetNationalNumberPattern() + ")$")
+			if !general.MatchString(number) && general.MatchString(rest) || lengthClass(number, home) == tooLong {
+				national = rest
+				if phonenumbers.GetRegionCodeForCountryCode(cc) != region {
+					m = metaForCode(cc)
+				}
+			}
 		}
 	}
-	if cc == 0 || len(full) < phonenumbers.MIN_LENGTH_FOR_NSN {
+	if len(national) < phonenumbers.MIN_LENGTH_FOR_NSN {
 		return nil, false
 	}
-	main := phonenumbers.GetRegionCodeForCountryCode(cc)
-	m := metaByRegion[main]
-	if main == "001" {
-		m = metaNonGeo[int32(cc)]
-	}
-	nsn := full
+	nsn := national
 	if m != nil {
-		if stripped, ok := stripNationalPrefix(full, m); ok && possibleAfterStrip(stripped, m) {
-			nsn = stripped
+		if stripped, ok := stripNationalPrefix(national, m); ok {
+			switch lengthClass(stripped, m) {
+			case tooShort, localOnly, invalidLength:
+			default:
+				nsn = stripped
+			}
 		}
 	}
 	if len(nsn) < phonenumbers.MIN_LENGTH_FOR_NSN || len(nsn) > phonenumbers.MAX_LENGTH_FOR_NSN {
@@ -189,6 +218,29 @@ func parseInternational(number string) (*phonenumbers.PhoneNumber, bool) {
 	v, _ := strconv.ParseUint(nsn, 10, 64)
 	n.NationalNumber = proto.Uint64(v)
 	return n, true
+}
+
+// splitCallingCode splits digits written after "+" or an international
+// prefix into a calling code and the national number, or returns 0.
+func splitCallingCode(full string) (int, string) {
+	if len(full) <= phonenumbers.MIN_LENGTH_FOR_NSN || full[0] == '0' {
+		return 0, ""
+	}
+	for i := 1; i <= phonenumbers.MAX_LENGTH_COUNTRY_CODE && i <= len(full); i++ {
+		if c, _ := strconv.Atoi(full[:i]); len(phonenumbers.GetRegionCodesForCountryCode(c)) > 0 {
+			return c, full[i:]
+		}
+	}
+	return 0, ""
+}
+
+// metaForCode is the metadata of a calling code's main region.
+func metaForCode(cc int) *phonenumbers.PhoneMetadata {
+	main := phonenumbers.GetRegionCodeForCountryCode(cc)
+	if main == "001" {
+		return metaNonGeo[int32(cc)]
+	}
+	return metaByRegion[main]
 }
 
 // stripNationalPrefix is the library's maybeStripNationalPrefixAndCarrierCode
@@ -220,26 +272,34 @@ func stripNationalPrefix(number string, m *phonenumbers.PhoneMetadata) (string, 
 	return transformed, true
 }
 
-// possibleAfterStrip is the library's test that a number without its
-// national prefix is still of a possible length (testNumberLength with type
-// UNKNOWN is neither too short, local only nor of an invalid length).
-func possibleAfterStrip(nsn string, m *phonenumbers.PhoneMetadata) bool {
+// Length classes of a national number (the library's testNumberLength with
+// type UNKNOWN).
+const (
+	possibleLength = iota
+	tooShort
+	tooLong
+	localOnly
+	invalidLength
+)
+
+func lengthClass(nsn string, m *phonenumbers.PhoneMetadata) int {
 	g := m.GetGeneralDesc()
 	lengths := g.PossibleLength
 	if len(lengths) == 0 || lengths[0] == -1 {
-		return false
+		return invalidLength
 	}
 	n := int32(len(nsn))
-	if slices.Contains(g.PossibleLengthLocalOnly, n) {
-		return false
-	}
 	switch {
+	case slices.Contains(g.PossibleLengthLocalOnly, n):
+		return localOnly
 	case n == lengths[0]:
-		return true
+		return possibleLength
 	case n < lengths[0]:
-		return false
+		return tooShort
 	case n > lengths[len(lengths)-1]:
-		return true // too long, which the library lets through here
+		return tooLong
+	case slices.Contains(lengths[1:], n):
+		return possibleLength
 	}
-	return slices.Contains(lengths[1:], n)
+	return invalidLength
 }
