@@ -1,0 +1,159 @@
+// Package lookup answers "has this been reported?" for a value as a person
+// writes it: it reads the value with the extractor, asks the store, and
+// adds the confidence model's verdict. The API, the web page and
+// "vigil check" give the same answers because they all call Service.
+package lookup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"vigil/internal/extract"
+	"vigil/internal/indicator"
+	"vigil/internal/report"
+	"vigil/internal/store"
+)
+
+// MaxBatch is the most values one batch lookup takes.
+const MaxBatch = 10000
+
+// ErrInvalid is a value that cannot be read as an indicator.
+var ErrInvalid = errors.New("invalid lookup")
+
+// Service answers lookups.
+type Service struct {
+	X     *extract.Extractor
+	Store store.Lookups
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+}
+
+// Answer is what Vigil says of one value. It never says who reported.
+type Answer struct {
+	Query      string         `json:"query"`
+	Kind       indicator.Kind `json:"kind"`
+	Value      string         `json:"value"`
+	Known      bool           `json:"known"`
+	Reports    int            `json:"reports"`
+	Reporters  int            `json:"reporters"`
+	Sources    []string       `json:"sources"`
+	FirstSeen  *time.Time     `json:"first_seen,omitempty"`
+	LastSeen   *time.Time     `json:"last_seen,omitempty"`
+	ScamTypes  []string       `json:"scam_types"`
+	NetworkID  string         `json:"network_id,omitempty"`
+	Network    int            `json:"network_size"`
+	Confidence float64        `json:"confidence"`
+	Level      string         `json:"level"`
+	KnownGood  bool           `json:"known_good"`
+	Warning    string         `json:"warninglist,omitempty"`
+	OverCommon bool           `json:"over_common,omitempty"`
+	// Other are the value's other readings ("12345678" as a QQ number and
+	// as a phone number), each answered the same way.
+	Other []Answer `json:"other_readings,omitempty"`
+	// Error is set, in a batch, for a value that could not be read.
+	Error string `json:"error,omitempty"`
+}
+
+// Ask answers one value. kind may be empty (read it from the value);
+// region reads national phone numbers (empty: guess).
+func (s *Service) Ask(ctx context.Context, q string, kind indicator.Kind, region string) (Answer, error) {
+	as, err := s.Batch(ctx, []string{q}, kind, region)
+	if err != nil {
+		return Answer{}, err
+	}
+	if as[0].Error != "" {
+		return Answer{}, fmt.Errorf("%w: %q %s", ErrInvalid, q, as[0].Error)
+	}
+	return as[0], nil
+}
+
+// Batch answers many values at once; a value that cannot be read gets an
+// answer with Error set rather than failing the batch.
+func (s *Service) Batch(ctx context.Context, qs []string, kind indicator.Kind, region string) ([]Answer, error) {
+	if len(qs) > MaxBatch {
+		return nil, fmt.Errorf("%w: %d values, at most %d", ErrInvalid, len(qs), MaxBatch)
+	}
+	readings := make([][]extract.Match, len(qs))
+	var keys []store.Key
+	for i, q := range qs {
+		ms, err := report.Interpret(s.X, q, kind, region)
+		if err != nil {
+			continue
+		}
+		readings[i] = ms
+		for _, m := range ms {
+			keys = append(keys, store.Key{Kind: m.Kind, Value: m.Value})
+		}
+	}
+	infos, err := s.Store.Lookup(ctx, keys)
+	if err != nil {
+		return nil, fmt.Errorf("lookup: %w", err)
+	}
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	out := make([]Answer, len(qs))
+	k := 0
+	for i, q := range qs {
+		if readings[i] == nil {
+			_, err := report.Interpret(s.X, q, kind, region)
+			out[i] = Answer{Query: q, Error: err.Error(), Sources: []string{}, ScamTypes: []string{}}
+			continue
+		}
+		var as []Answer
+		for _, m := range readings[i] {
+			as = append(as, answer(q, m, infos[k], now()))
+			k++
+		}
+		// The best reading is the first known one, else the extractor's
+		// first.
+		best := 0
+		for j, a := range as {
+			if a.Known || a.KnownGood {
+				best = j
+				break
+			}
+		}
+		a := as[best]
+		for j, o := range as {
+			if j != best {
+				a.Other = append(a.Other, o)
+			}
+		}
+		out[i] = a
+	}
+	return out, nil
+}
+
+func answer(q string, m extract.Match, info store.IndicatorInfo, now time.Time) Answer {
+	a := Answer{Query: q, Kind: m.Kind, Value: m.Value, Known: info.Known, Reports: info.Reports,
+		Reporters: info.Reporters, Sources: info.Sources, ScamTypes: info.ScamTypes,
+		NetworkID: info.NetworkID, Network: info.Network, OverCommon: info.OverCommon}
+	if a.Sources == nil {
+		a.Sources = []string{}
+	}
+	if a.ScamTypes == nil {
+		a.ScamTypes = []string{}
+	}
+	if !info.FirstSeen.IsZero() {
+		f, l := info.FirstSeen.UTC(), info.LastSeen.UTC()
+		a.FirstSeen, a.LastSeen = &f, &l
+	}
+	switch {
+	case info.KnownGood != "":
+		a.KnownGood, a.Warning = true, info.KnownGood
+	case m.KnownGood:
+		a.KnownGood, a.Warning = true, m.Note
+	case m.Warning != "":
+		a.Warning = m.Warning
+	}
+	if a.KnownGood {
+		a.Known, a.Level = false, report.LevelNone
+		return a
+	}
+	a.Confidence, a.Level = report.Confidence(report.Evidence{Kind: m.Kind, Reporters: info.Reporters, Sources: len(info.Sources), LastSeen: info.LastSeen}, now)
+	return a
+}
