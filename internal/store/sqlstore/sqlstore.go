@@ -1,0 +1,215 @@
+// Package sqlstore implements store.Store over SQL: embedded SQLite (the
+// default, modernc.org/sqlite, pure Go) and PostgreSQL (pgx). The two
+// share this code; what differs (placeholders, the text index, locking,
+// migrations) is confined to dialect and the migration files, so one
+// conformance suite (storetest) holds both to the same behaviour.
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx"
+	"github.com/oklog/ulid/v2"
+	_ "modernc.org/sqlite" // driver "sqlite"
+
+	"vigil/internal/store"
+)
+
+// Options configure a DB.
+type Options struct {
+	// OverCommon is the number of reports above which an indicator is
+	// over-common and stops connecting reports (default 100).
+	OverCommon int
+}
+
+// DefaultOverCommon is the default Options.OverCommon.
+const DefaultOverCommon = 100
+
+// DB is a Store over SQLite or PostgreSQL.
+type DB struct {
+	postgres   bool
+	w, r       *sql.DB // writes (one connection on SQLite), reads
+	overCommon int
+	rebound    sync.Map // query with ? -> query with $n
+
+	srcMu   sync.Mutex
+	srcName map[int]string // source bit -> name
+}
+
+var _ store.Store = (*DB)(nil)
+
+// Open opens the store named by dsn and applies pending migrations. A dsn
+// starting with postgres:// or postgresql:// is PostgreSQL; anything else
+// is a SQLite file path (created if missing).
+func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
+	if opts.OverCommon <= 0 {
+		opts.OverCommon = DefaultOverCommon
+	}
+	db := &DB{overCommon: opts.OverCommon, srcName: map[int]string{}}
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db.postgres = true
+		db.w, err = sql.Open("pgx", dsn)
+		if err == nil {
+			db.w.SetMaxOpenConns(16)
+			db.r = db.w
+		}
+	} else {
+		db.w, db.r, err = openSQLite(dsn)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	if err := db.w.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", redact(dsn), err)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// openSQLite opens one single-connection pool for writes and a pool for
+// reads. busy_timeout comes first so that the other pragmas wait for a
+// lock rather than fail; synchronous=FULL makes a commit durable when it
+// returns, even across a power cut, in WAL mode.
+func openSQLite(path string) (w, r *sql.DB, err error) {
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return nil, nil, fmt.Errorf("bad SQLite path %q", path)
+	}
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+	u := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
+	if w, err = sql.Open("sqlite", u+"&_txlock=immediate"); err != nil {
+		return nil, nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	if r, err = sql.Open("sqlite", u+"&_pragma=query_only(1)"); err != nil {
+		w.Close()
+		return nil, nil, err
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	return w, r, nil
+}
+
+func redact(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		u.User = url.User(u.User.Username())
+		return u.String()
+	}
+	return dsn
+}
+
+// Close closes the store.
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		err = errors.Join(err, db.r.Close())
+	}
+	return err
+}
+
+// Dialect names the database: "sqlite" or "postgres".
+func (db *DB) Dialect() string {
+	if db.postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// q rewrites a query written with ? placeholders for the dialect.
+func (db *DB) q(query string) string {
+	if !db.postgres {
+		return query
+	}
+	if v, ok := db.rebound.Load(query); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	db.rebound.Store(query, b.String())
+	return b.String()
+}
+
+// tx runs fn in a write transaction. On PostgreSQL, writes are serialised
+// by an advisory lock: network maintenance reads and rewrites labels
+// across many rows, and two writers merging the same networks at once
+// would each see a stale picture. (SQLite has one writer anyway.)
+func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if db.postgres {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7411)"); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMilli(v.Int64).UTC()
+}
+
+func newID() string { return ulid.Make().String() }
+
+// Secret returns the random secret called name, made on first use and kept
+// in the store so every server sharing the store has the same one.
+func (db *DB) Secret(ctx context.Context, name string) ([]byte, error) {
+	var v []byte
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, db.q("SELECT value FROM secrets WHERE name = ?"), name).Scan(&v)
+		if errors.Is(err, sql.ErrNoRows) {
+			v = make([]byte, 32)
+			rand.Read(v)
+			_, err = tx.ExecContext(ctx, db.q("INSERT INTO secrets (name, value) VALUES (?, ?)"), name, v)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: secret %s: %w", name, err)
+	}
+	return v, nil
+}
+
+// IntegrityCheck runs SQLite's integrity_check ("ok" when sound); on
+// PostgreSQL it returns "ok" once the server answers.
+func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
+	if db.postgres {
+		return "ok", db.w.PingContext(ctx)
+	}
+	var s string
+	err := db.r.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&s)
+	return s, err
+}
