@@ -1,29 +1,57 @@
 // Package api is Vigil's JSON HTTP API under /api/v1, with /healthz,
-// Prometheus /metrics and the OpenAPI document at /api/openapi.json.
-// Handlers return errors; one adapter turns them into RFC 9457 problem
-// documents. The web UI and the CLI call the same domain packages.
+// Prometheus /metrics, the OpenAPI document at /api/openapi.json and the
+// public web pages (package web) at /. Handlers return errors; one adapter
+// turns them into RFC 9457 problem documents. The web UI and the CLI call
+// the same domain packages.
 package api
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"vigil/internal/extract"
+	"vigil/internal/lookup"
+	"vigil/internal/report"
+	"vigil/internal/store"
+	"vigil/internal/web"
 )
+
+// Store is what the API needs of the store.
+type Store interface {
+	store.Store
+	// Secret returns a random secret kept in the store (the key of
+	// reporter pseudonyms), the same for every server sharing it.
+	Secret(ctx context.Context, name string) ([]byte, error)
+	// Ping tells whether the store answers (for /healthz).
+	Ping(ctx context.Context) error
+}
 
 // Config configures the API.
 type Config struct {
 	// MaxBody bounds request bodies in bytes.
 	MaxBody int64
-	// Extract configures the extractor behind /api/v1/scan.
+	// Extract configures the extractor behind scans, reports and lookups.
 	Extract extract.Options
+	// Store keeps reports; required.
+	Store Store
+	// Token, when set, is the analyst token: requests with
+	// "Authorization: Bearer <Token>" see narratives and may search them,
+	// and are not rate-limited. (Accounts and roles replace it later.)
+	Token string
+	// ReportsPerHour and ReportBurst rate-limit anonymous report
+	// submissions per client network (defaults 20 and 5).
+	ReportsPerHour float64
+	ReportBurst    int
 }
 
 // DefaultMaxBody is the default request body limit: 2 MiB, room for a long
-// chat export, far from a denial of service.
+// chat export or a batch lookup of 10,000 values, far from a denial of
+// service.
 const DefaultMaxBody = 2 << 20
 
 // Server holds what the handlers share.
@@ -32,24 +60,54 @@ type Server struct {
 	log     *slog.Logger
 	x       *extract.Extractor
 	metrics *metrics
+	store   Store
+	lookup  *lookup.Service
+	limiter *limiter
+	secret  []byte
+	web     http.Handler
 }
 
 // New returns the API's handler.
-func New(cfg Config, log *slog.Logger, reg prometheus.Registerer) (http.Handler, error) {
+func New(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer) (http.Handler, error) {
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.Store == nil {
+		return nil, errors.New("api: no store")
 	}
 	m, err := newMetrics(reg)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: log, x: extract.New(cfg.Extract), metrics: m}
+	secret, err := cfg.Store.Secret(ctx, "reporter-key")
+	if err != nil {
+		return nil, fmt.Errorf("api: %w", err)
+	}
+	x := extract.New(cfg.Extract)
+	s := &Server{cfg: cfg, log: log, x: x, metrics: m, store: cfg.Store, secret: secret,
+		lookup:  &lookup.Service{X: x, Store: cfg.Store},
+		limiter: newLimiter(cfg.ReportsPerHour, cfg.ReportBurst)}
+	s.web = web.New(web.Config{Lookup: s.lookup, Submit: webSubmitter{s}, Log: log})
 	return s.routes(), nil
 }
 
-// Errors handlers return; problem maps them to status codes.
+// webSubmitter takes reports from the web form through the API's path.
+type webSubmitter struct{ s *Server }
+
+func (w webSubmitter) SubmitReport(ctx context.Context, r *report.Report, client string) (string, error) {
+	if !w.s.limiter.allow(client) {
+		return "", web.ErrRateLimited
+	}
+	r.Source = "web"
+	id, _, err := w.s.submit(ctx, r, client, store.Idempotency{})
+	return id, err
+}
+
+// Errors handlers return; problemFor maps them to status codes.
 var (
-	ErrInvalid  = errors.New("invalid request")
-	ErrNotFound = errors.New("not found")
-	ErrTooLarge = errors.New("request body too large")
+	ErrInvalid      = errors.New("invalid request")
+	ErrNotFound     = errors.New("not found")
+	ErrTooLarge     = errors.New("request body too large")
+	ErrRateLimited  = errors.New("too many requests")
+	ErrUnauthorized = errors.New("unauthorized")
 )

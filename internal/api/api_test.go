@@ -1,28 +1,50 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"vigil/internal/store/sqlstore"
 )
 
 func newTestServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	h, err := New(Config{MaxBody: 64 << 10}, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
+	return newServerWith(t, Config{MaxBody: 64 << 10})
+}
+
+// newServerWith starts the API on a fresh SQLite store.
+func newServerWith(t testing.TB, cfg Config) *httptest.Server {
+	t.Helper()
+	h := newHandler(t, cfg)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+func newHandler(t testing.TB, cfg Config) http.Handler {
+	t.Helper()
+	db, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "vigil.db"), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	cfg.Store = db
+	h, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }
 
 // TestScenarios is the API's scenario table: method, path, body, the
@@ -148,10 +170,7 @@ func FuzzScan(f *testing.F) {
 	for _, s := range []string{`{"text":"加微信 abc_123456"}`, `{"text":1}`, `{`, `{"text":"x","region":"cn","kinds":["phone"]}`, "\xff", `null`, `[]`} {
 		f.Add(s)
 	}
-	h, err := New(Config{MaxBody: 1 << 16}, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
-	if err != nil {
-		f.Fatal(err)
-	}
+	h := newHandler(f, Config{MaxBody: 1 << 16})
 	f.Fuzz(func(t *testing.T, body string) {
 		req := httptest.NewRequest("POST", "/api/v1/scan", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")

@@ -14,7 +14,12 @@ import (
 	"vigil/internal/indicator"
 )
 
+// healthz answers whether the server and its store are up.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	if err := s.store.Ping(r.Context()); err != nil {
+		s.log.Error("health check: store", "err", err)
+		return writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "store": "not answering"})
+	}
 	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
@@ -74,17 +79,31 @@ func (s *Server) scan(w http.ResponseWriter, r *http.Request) error {
 // decodeJSON reads a request body of one JSON object into v: unknown
 // fields, trailing data, wrong types and oversized bodies are errors.
 func decodeJSON(r *http.Request, v any) error {
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	return decodeJSONBytes(body, v)
+}
+
+// readBody reads a JSON request body within the size limit.
+func readBody(r *http.Request) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return fmt.Errorf("%w: Content-Type must be application/json, not %q", ErrInvalid, ct)
+		return nil, fmt.Errorf("%w: Content-Type must be application/json, not %q", ErrInvalid, ct)
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return fmt.Errorf("%w: the limit is %d bytes", ErrTooLarge, tooBig.Limit)
+			return nil, fmt.Errorf("%w: the limit is %d bytes", ErrTooLarge, tooBig.Limit)
 		}
-		return fmt.Errorf("%w: reading the body: %v", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: reading the body: %v", ErrInvalid, err)
 	}
+	return body, nil
+}
+
+// decodeJSONBytes decodes one JSON object into v.
+func decodeJSONBytes(body []byte, v any) error {
 	if !utf8.Valid(body) {
 		return fmt.Errorf("%w: the body is not valid UTF-8", ErrInvalid)
 	}

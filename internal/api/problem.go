@@ -4,6 +4,10 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+
+	"vigil/internal/lookup"
+	"vigil/internal/report"
+	"vigil/internal/store"
 )
 
 // problem is an RFC 9457 problem document.
@@ -40,15 +44,38 @@ func problemFor(err error) problem {
 	switch {
 	case errors.Is(err, ErrTooLarge):
 		return problem{Type: "about:blank", Title: "Request body too large", Status: http.StatusRequestEntityTooLarge, Detail: err.Error()}
-	case errors.Is(err, ErrInvalid):
+	case errors.Is(err, ErrInvalid), errors.Is(err, report.ErrInvalid), errors.Is(err, lookup.ErrInvalid):
 		p := problem{Type: "about:blank", Title: "Invalid request", Status: http.StatusBadRequest, Detail: err.Error()}
 		var inv *invalidError
-		if errors.As(err, &inv) {
+		var rep *report.ValidationError
+		switch {
+		case errors.As(err, &inv):
 			p.Errors = inv.fields
+		case errors.As(err, &rep):
+			for _, f := range rep.Fields {
+				p.Errors = append(p.Errors, fieldError{f.Pointer, f.Detail})
+			}
 		}
 		return p
-	case errors.Is(err, ErrNotFound):
-		return problem{Type: "about:blank", Title: "Not found", Status: http.StatusNotFound}
+	case errors.Is(err, ErrNotFound), errors.Is(err, store.ErrNotFound):
+		return problem{Type: "about:blank", Title: "Not found", Status: http.StatusNotFound, Detail: notFoundDetail(err)}
+	case errors.Is(err, store.ErrConflict):
+		return problem{Type: "about:blank", Title: "Conflict", Status: http.StatusConflict, Detail: err.Error()}
+	case errors.Is(err, ErrRateLimited):
+		return problem{Type: "about:blank", Title: "Too many requests", Status: http.StatusTooManyRequests, Detail: "too many reports from your network; try again later"}
+	case errors.Is(err, ErrUnauthorized):
+		return problem{Type: "about:blank", Title: "Unauthorized", Status: http.StatusUnauthorized, Detail: err.Error()}
 	}
 	return problem{Type: "about:blank", Title: "Internal server error", Status: http.StatusInternalServerError}
+}
+
+// notFoundDetail says what was not found, without the store's wording.
+func notFoundDetail(err error) string {
+	if err == nil || errors.Is(err, ErrNotFound) && err == ErrNotFound {
+		return ""
+	}
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "store: ")
+	msg = strings.TrimPrefix(msg, "path: ")
+	return msg
 }

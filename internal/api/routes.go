@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -12,8 +13,23 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /healthz", s.handle("healthz", s.healthz))
 	mux.Handle("GET /api/openapi.json", s.handle("openapi", s.openapi))
 	mux.Handle("POST /api/v1/scan", s.handle("scan", s.scan))
+	mux.Handle("POST /api/v1/reports", s.handle("create_report", s.createReport))
+	mux.Handle("GET /api/v1/reports", s.handle("search_reports", s.searchReports))
+	mux.Handle("GET /api/v1/reports/{id}", s.handle("get_report", s.getReport))
+	mux.Handle("GET /api/v1/reports/{a}/path/{b}", s.handle("report_path", s.reportPath))
+	mux.Handle("GET /api/v1/networks/{id}", s.handle("get_network", s.getNetwork))
+	mux.Handle("GET /api/v1/lookup", s.handle("lookup", s.lookupOne))
+	mux.Handle("POST /api/v1/lookup", s.handle("lookup_batch", s.lookupBatch))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.gatherer, promhttp.HandlerOpts{}))
-	return s.recoverPanics(securityHeaders(problemsForUnrouted(mux)))
+	api := s.recoverPanics(securityHeaders(apiCSP, problemsForUnrouted(mux)))
+	web := s.recoverPanics(securityHeaders(webCSP, s.web))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
+			api.ServeHTTP(w, r)
+			return
+		}
+		web.ServeHTTP(w, r)
+	})
 }
 
 // problemsForUnrouted answers requests no route takes (404, or 405 with

@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -36,8 +37,12 @@ type command struct {
 }
 
 var commands = map[string]command{
+	"check":   {"has this number, link, wallet or account been reported?", runCheck},
+	"import":  {"import reports (JSONL, CSV) and indicator lists (CryptoScamDB, MISP warninglists, ...)", runImport},
+	"migrate": {"apply the store's database migrations", runMigrate},
+	"report":  {"show, verify, reject or delete a stored report", runReport},
 	"scan":    {"find indicators (phones, links, wallets, handles, places) in text", runScan},
-	"serve":   {"run the HTTP service (API, health, metrics)", runServe},
+	"serve":   {"run the HTTP service (web page, API, health, metrics)", runServe},
 	"version": {"print the version", runVersion},
 }
 
@@ -148,3 +153,15 @@ type stringList []string
 
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// writeJSONOut writes v as indented JSON to standard output.
+func writeJSONOut(e *env, cmd string, v any) int {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		fmt.Fprintf(e.stderr, "vigil %s: %v\n", cmd, err)
+		return ExitError
+	}
+	return ExitOK
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -12,16 +13,32 @@ import (
 	"time"
 
 	"vigil/internal/api"
+	"vigil/internal/store/sqlstore"
 )
 
+// dbFlag declares --db: a SQLite file or a postgres:// URL.
+func dbFlag(fs *flag.FlagSet) *string {
+	def := os.Getenv("VIGIL_DB")
+	if def == "" {
+		def = "vigil.db"
+	}
+	return fs.String("db", def, "the store: a SQLite file, or postgres://user@host/db")
+}
+
 const serveHelp = `
-Run Vigil's HTTP service: the JSON API under /api/v1 (POST /api/v1/scan
-finds the indicators in a text, as "vigil scan" does), /healthz, Prometheus
-/metrics and the OpenAPI document at /api/openapi.json. It needs no
-configuration: "vigil serve" listens on 127.0.0.1:8080. Stop it with Ctrl-C;
+Run Vigil's HTTP service: the public web page at / (check a value, report a
+scam, in English and Chinese), the JSON API under /api/v1 (reports, lookups,
+networks, scans), /healthz, Prometheus /metrics and the OpenAPI document at
+/api/openapi.json. It needs no configuration: "vigil serve" listens on
+127.0.0.1:8080 and keeps its data in the SQLite file vigil.db in the current
+directory (--db names another file, or a PostgreSQL server with
+postgres://...). Migrations are applied at start. Stop it with Ctrl-C;
 requests under way are given 10 seconds to finish.
 
-Environment: VIGIL_ADDR (the --addr default), VIGIL_WARNINGLISTS (as for scan).
+Environment: VIGIL_ADDR (the --addr default), VIGIL_DB (the --db default),
+VIGIL_TOKEN (the analyst token: requests with "Authorization: Bearer
+<token>" see report narratives, may search them and are not rate-limited),
+VIGIL_WARNINGLISTS (as for scan).
 `
 
 func runServe(e *env, args []string) int {
@@ -34,6 +51,9 @@ func runServe(e *env, args []string) int {
 	var lists stringList
 	fs.Var(&lists, "warninglists", "MISP warninglists directory or eth-phishing-detect config.json (repeatable)")
 	maxBody := fs.Int64("max-body", api.DefaultMaxBody, "largest request body accepted, in bytes")
+	dsn := dbFlag(fs)
+	overCommon := fs.Int("over-common", sqlstore.DefaultOverCommon, "reports above which an indicator is over-common and stops connecting reports")
+	perHour := fs.Float64("report-rate", 20, "anonymous reports accepted per client network per hour")
 	if _, err := parseFlags(fs, args); err != nil {
 		return flagErr(err)
 	}
@@ -44,7 +64,13 @@ func runServe(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "vigil serve: %v\n", err)
 		return ExitError
 	}
-	h, err := api.New(api.Config{MaxBody: *maxBody, Extract: x}, log, nil)
+	db, err := sqlstore.Open(e.ctx, *dsn, sqlstore.Options{OverCommon: *overCommon})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "vigil serve: %v\n", err)
+		return ExitError
+	}
+	defer db.Close()
+	h, err := api.New(e.ctx, api.Config{MaxBody: *maxBody, Extract: x, Store: db, Token: os.Getenv("VIGIL_TOKEN"), ReportsPerHour: *perHour}, log, nil)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "vigil serve: %v\n", err)
 		return ExitError
@@ -59,7 +85,7 @@ func runServe(e *env, args []string) int {
 	if strings.HasPrefix(host, "[::]") || strings.HasPrefix(host, "0.0.0.0") {
 		host = "localhost" + host[strings.LastIndexByte(host, ':'):]
 	}
-	log.Info("vigil listening", "url", "http://"+host)
+	log.Info("vigil listening", "url", "http://"+host, "store", db.Dialect())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {

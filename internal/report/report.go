@@ -23,7 +23,7 @@ type Report struct {
 	Kind      string `json:"kind"`
 	ScamType  string `json:"scam_type"`
 	Channel   string `json:"channel"`
-	Narrative string `json:"narrative"`
+	Narrative string `json:"narrative,omitempty"`
 	Loss      *Money `json:"loss,omitempty"`
 	// OccurredAt is when the scam happened, as the reporter says.
 	OccurredAt    *time.Time `json:"occurred_at,omitempty"`

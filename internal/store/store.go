@@ -114,10 +114,10 @@ type Network struct {
 	LastSeen   time.Time      `json:"last_seen"`
 	ScamTypes  []string       `json:"scam_types"`
 	Loss       []report.Money `json:"total_loss"`
-	Reports    []NetworkReport
-	Indicators []NetworkIndicator
+	Reports    []NetworkReport    `json:"reports"`
+	Indicators []NetworkIndicator `json:"indicators"`
 	// Truncated is set when Reports or Indicators were cut at MaxListed.
-	Truncated bool
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // MaxListed bounds the reports and indicators listed in one Network.

@@ -17,9 +17,9 @@ var migrations embed.FS
 
 // Migration is one numbered SQL file.
 type Migration struct {
-	Version int
-	Name    string
-	Applied bool
+	Version int    `json:"version"`
+	Name    string `json:"name"`
+	Applied bool   `json:"applied"`
 }
 
 // Migrate applies the dialect's pending migrations in order, each in its

@@ -213,3 +213,8 @@ func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
 	err := db.r.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&s)
 	return s, err
 }
+
+// Ping tells whether the store answers.
+func (db *DB) Ping(ctx context.Context) error {
+	return db.w.PingContext(ctx)
+}

@@ -1,0 +1,116 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"vigil/internal/indicator"
+	"vigil/internal/lookup"
+	"vigil/internal/store"
+)
+
+// lookupOne answers GET /api/v1/lookup?q=<anything as written>.
+func (s *Server) lookupOne(w http.ResponseWriter, r *http.Request) error {
+	v := r.URL.Query()
+	q := v.Get("q")
+	if strings.TrimSpace(q) == "" {
+		return &invalidError{[]fieldError{{"q", "is required: a phone number, link, wallet, account ... as written"}}}
+	}
+	kind, region, err := lookupOptions(v.Get("kind"), v.Get("region"))
+	if err != nil {
+		return err
+	}
+	a, err := s.lookup.Ask(r.Context(), q, kind, region)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, a)
+}
+
+type batchRequest struct {
+	Values []string `json:"values"`
+	Kind   string   `json:"kind"`
+	Region string   `json:"region"`
+}
+
+type batchResponse struct {
+	Results []lookup.Answer `json:"results"`
+}
+
+// lookupBatch answers POST /api/v1/lookup for up to 10,000 values.
+func (s *Server) lookupBatch(w http.ResponseWriter, r *http.Request) error {
+	var req batchRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	if req.Values == nil {
+		return &invalidError{[]fieldError{{"/values", "is required: a list of values"}}}
+	}
+	if len(req.Values) > lookup.MaxBatch {
+		return &invalidError{[]fieldError{{"/values", fmt.Sprintf("holds %d values; at most %d", len(req.Values), lookup.MaxBatch)}}}
+	}
+	kind, region, err := lookupOptions(req.Kind, req.Region)
+	if err != nil {
+		return err
+	}
+	as, err := s.lookup.Batch(r.Context(), req.Values, kind, region)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, batchResponse{Results: as})
+}
+
+func lookupOptions(k, region string) (indicator.Kind, string, error) {
+	var fields []fieldError
+	var kind indicator.Kind
+	if k != "" {
+		var err error
+		if kind, err = parseKind(k); err != nil {
+			fields = append(fields, fieldError{"kind", err.Error()})
+		}
+	}
+	if region != "" {
+		region = strings.ToUpper(region)
+		if !indicator.RegionKnown(region) {
+			fields = append(fields, fieldError{"region", "unknown region: want an ISO 3166 code such as CN"})
+		}
+	}
+	if len(fields) > 0 {
+		return "", "", &invalidError{fields}
+	}
+	return kind, region, nil
+}
+
+func parseKind(k string) (indicator.Kind, error) {
+	kind, err := indicator.ParseKind(k)
+	if err != nil || kind == indicator.Place {
+		return "", fmt.Errorf("unknown indicator kind %q", k)
+	}
+	return kind, nil
+}
+
+func (s *Server) getNetwork(w http.ResponseWriter, r *http.Request) error {
+	n, err := s.store.Network(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, n)
+}
+
+type pathView struct {
+	From string       `json:"from"`
+	To   string       `json:"to"`
+	Path []store.Step `json:"path"`
+}
+
+// reportPath answers GET /api/v1/reports/{a}/path/{b}: the chain of
+// shared indicators linking two reports.
+func (s *Server) reportPath(w http.ResponseWriter, r *http.Request) error {
+	a, b := r.PathValue("a"), r.PathValue("b")
+	p, err := s.store.Path(r.Context(), a, b)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, pathView{From: a, To: b, Path: p})
+}
