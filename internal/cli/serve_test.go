@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -31,9 +32,10 @@ func TestServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stdout, stderr syncBuffer
+	db := filepath.Join(t.TempDir(), "vigil.db")
 	done := make(chan int, 1)
 	go func() {
-		done <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, strings.NewReader(""), &stdout, &stderr)
+		done <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, strings.NewReader(""), &stdout, &stderr)
 	}()
 	var base string
 	re := regexp.MustCompile(`url=(http://\S+)`)
@@ -75,7 +77,7 @@ func TestServe(t *testing.T) {
 }
 
 func TestServeBadAddr(t *testing.T) {
-	got := run(t, "", "serve", "--addr", "256.1.1.1:99999")
+	got := run(t, "", "serve", "--addr", "256.1.1.1:99999", "--db", filepath.Join(t.TempDir(), "v.db"))
 	if got.code != ExitError || !strings.Contains(got.stderr, "vigil serve:") {
 		t.Errorf("exit %d, stderr %q", got.code, got.stderr)
 	}

@@ -218,3 +218,10 @@ func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
 func (db *DB) Ping(ctx context.Context) error {
 	return db.w.PingContext(ctx)
 }
+
+// CountReports counts stored reports.
+func (db *DB) CountReports(ctx context.Context) (int, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM reports").Scan(&n)
+	return n, err
+}

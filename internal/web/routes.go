@@ -1,0 +1,52 @@
+package web
+
+import "net/http"
+
+// routes lists every route, top to bottom.
+func (s *server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /{$}", s.handle(s.home))
+	mux.Handle("GET /check", s.handle(s.check))
+	mux.Handle("GET /report", s.handle(s.reportForm))
+	mux.Handle("POST /report", s.handle(sameOrigin(s.submitReport)))
+	mux.Handle("GET /report/thanks", s.handle(s.thanks))
+	mux.HandleFunc("GET /static/style.css", serveStyle)
+	return s.pagesForUnrouted(mux)
+}
+
+// pagesForUnrouted answers requests no route takes with a page: 404, or
+// 405 with Allow for a known path and another method. Redirects the mux
+// makes (a cleaned path) pass through.
+func (s *server) pagesForUnrouted(mux *http.ServeMux) http.Handler {
+	notFound := s.handle(func(http.ResponseWriter, *http.Request) error { return errNotFound })
+	notAllowed := s.handle(func(http.ResponseWriter, *http.Request) error { return errMethod })
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		rec := &headerRecorder{header: http.Header{}}
+		h.ServeHTTP(rec, r)
+		switch rec.status {
+		case http.StatusNotFound:
+			notFound.ServeHTTP(w, r)
+		case http.StatusMethodNotAllowed:
+			w.Header().Set("Allow", rec.header.Get("Allow"))
+			notAllowed.ServeHTTP(w, r)
+		default:
+			mux.ServeHTTP(w, r)
+		}
+	})
+}
+
+// headerRecorder keeps the status and headers a handler writes, and drops
+// its body.
+type headerRecorder struct {
+	header http.Header
+	status int
+}
+
+func (h *headerRecorder) Header() http.Header         { return h.header }
+func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (h *headerRecorder) WriteHeader(code int)        { h.status = code }
