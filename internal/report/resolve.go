@@ -124,6 +124,9 @@ func Interpret(x *extract.Extractor, s string, kind indicator.Kind, region strin
 	// A bare token the extractor had no context for: a handle, a QQ
 	// number, a phone number written nationally.
 	bare := strings.TrimPrefix(s, "@")
+	if d := strings.Map(dropSeparator, bare); d != bare && allDigits(d) {
+		bare = d
+	}
 	if strings.HasPrefix(s, "@") {
 		if v, err := indicator.ParseTelegram(bare); err == nil {
 			keep(extract.Match{Kind: indicator.Telegram, Value: v, Raw: s, End: len(s), Confidence: 0.7})
@@ -174,4 +177,14 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// dropSeparator drops what people put between digits: spaces, dashes,
+// dots, brackets.
+func dropSeparator(r rune) rune {
+	switch r {
+	case ' ', '-', '.', '(', ')', '\u00a0':
+		return -1
+	}
+	return r
 }
