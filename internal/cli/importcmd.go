@@ -18,6 +18,7 @@ import (
 	"vigil/internal/share"
 	"vigil/internal/store"
 	"vigil/internal/store/sqlstore"
+	"vigil/internal/warninglist"
 )
 
 const importHelp = `
@@ -58,7 +59,7 @@ type importStats struct {
 func runImport(e *env, args []string) int {
 	fs := newFlagSet(e, "import", "import [flags] FILE ...", importHelp, args)
 	dsn := dbFlag(fs)
-	formatName := fs.String("format", "", "the files' format (default: detect): "+strings.Join(share.FormatNames(), ", "))
+	formatName := fs.String("format", "", "the files' format (default: detect): "+strings.Join(formatNames(), ", "))
 	reporter := fs.String("reporter", "", "who reported rows that do not say (default: import:<file name>)")
 	batch := fs.Int("batch", 2000, "records per committed batch")
 	progress := fs.String("progress", "auto", "progress bar on standard error: auto (on a terminal), always or never")
@@ -163,6 +164,7 @@ func (im *importer) importFile(path string, forced share.Format) (importStats, e
 	var order []group
 	var reports []*report.Report
 	pending, last := 0, state.Line
+	warned := map[string]bool{}
 	flush := func(done bool) error {
 		pos := store.ImportState{Key: key, Path: path, Line: last, Done: done}
 		for i, g := range order {
@@ -213,6 +215,14 @@ func (im *importer) importFile(path string, forced share.Format) (importStats, e
 			}
 			reports = append(reports, rep)
 			pending++
+		case len(r.Values) > 0 && r.KnownGood && infrastructureList(r.Source):
+			// Scams are hosted on shared infrastructure too (link
+			// shorteners, dynamic DNS, clouds): such lists warn, they do not
+			// vouch, so they are not stored as known-good.
+			if !warned[r.Source] {
+				warned[r.Source] = true
+				fmt.Fprintf(im.e.stderr, "%s: %s lists shared infrastructure: a warning, not known-good; not stored (vigil scan --warninglists applies it)\n", path, r.Source)
+			}
 		case len(r.Values) > 0:
 			g := group{r.Source, r.KnownGood}
 			if _, ok := listed[g]; !ok {
@@ -257,4 +267,19 @@ func fileHash(path string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func formatNames() []string {
+	var out []string
+	for _, f := range share.Formats {
+		out = append(out, string(f))
+	}
+	return out
+}
+
+// infrastructureList tells a MISP shared-infrastructure list by its source
+// name ("misp:url-shortener").
+func infrastructureList(source string) bool {
+	name, ok := strings.CutPrefix(source, "misp:")
+	return ok && warninglist.Infrastructure(name)
 }

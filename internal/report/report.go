@@ -108,8 +108,12 @@ func ParseMoney(amount, cur string) (Money, error) {
 		}
 	}
 	a := strings.TrimSpace(amount)
+	if strings.ContainsAny(a, "eE/") || len(a) > 40 {
+		// Checked first: big.Rat would expand 1e999999 before refusing it.
+		return Money{}, fmt.Errorf("amount %q is not a decimal number such as 1200.50", amount)
+	}
 	r, ok := new(big.Rat).SetString(a)
-	if !ok || strings.ContainsAny(a, "eE/") || len(a) > 40 {
+	if !ok {
 		return Money{}, fmt.Errorf("amount %q is not a decimal number such as 1200.50", amount)
 	}
 	if r.Sign() < 0 {

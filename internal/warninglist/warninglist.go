@@ -487,3 +487,7 @@ func (s *Set) KnownGood(kind indicator.Kind, value string) (string, bool, bool) 
 	}
 	return "MISP warninglist " + hit.List.Name + ": " + hit.List.Description, hit.Benign, true
 }
+
+// Infrastructure reports whether the MISP list called name is a shared-
+// infrastructure list: its hits are warnings, not known-good.
+func Infrastructure(name string) bool { return infrastructure[name] }
