@@ -123,7 +123,7 @@ func TestReportsLookupsNetworks(t *testing.T) {
 	// Networks and paths.
 	var n struct {
 		Size      int
-		ScamTypes []string `json:"scam_types"`
+		ScamTypes []string                            `json:"scam_types"`
 		Loss      []struct{ Amount, Currency string } `json:"total_loss"`
 		Reports   []struct{ ID string }
 	}
@@ -169,7 +169,9 @@ func TestReportsLookupsNetworks(t *testing.T) {
 	}
 }
 
-func urlq(s string) string { return strings.NewReplacer("+", "%2B", " ", "%20", "@", "%40", "#", "%23").Replace(s) }
+func urlq(s string) string {
+	return strings.NewReplacer("+", "%2B", " ", "%20", "@", "%40", "#", "%23").Replace(s)
+}
 
 func TestIdempotencyKey(t *testing.T) {
 	srv := newServerWith(t, Config{})

@@ -108,12 +108,12 @@ type Networks interface {
 
 // Network is a connected set of reports.
 type Network struct {
-	ID         string         `json:"id"`
-	Size       int            `json:"size"`
-	FirstSeen  time.Time      `json:"first_seen"`
-	LastSeen   time.Time      `json:"last_seen"`
-	ScamTypes  []string       `json:"scam_types"`
-	Loss       []report.Money `json:"total_loss"`
+	ID         string             `json:"id"`
+	Size       int                `json:"size"`
+	FirstSeen  time.Time          `json:"first_seen"`
+	LastSeen   time.Time          `json:"last_seen"`
+	ScamTypes  []string           `json:"scam_types"`
+	Loss       []report.Money     `json:"total_loss"`
 	Reports    []NetworkReport    `json:"reports"`
 	Indicators []NetworkIndicator `json:"indicators"`
 	// Truncated is set when Reports or Indicators were cut at MaxListed.
