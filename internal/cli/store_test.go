@@ -3,11 +3,18 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"vigil/internal/api"
 	"vigil/internal/store/sqlstore"
 )
 
@@ -125,4 +132,32 @@ func networkReports(t *testing.T, path, id string) []string {
 		ids = append(ids, r.ID)
 	}
 	return ids
+}
+
+// TestCheckServer asks a running server, as "vigil check --server" does.
+func TestCheckServer(t *testing.T) {
+	db, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "v.db"), sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	h, err := api.New(context.Background(), api.Config{Store: db}, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	res, err := http.Post(srv.URL+"/api/v1/reports", "application/json", strings.NewReader(`{"scam_type":"task","narrative":"刷单 加QQ 12345678"}`))
+	if err != nil || res.StatusCode != 201 {
+		t.Fatalf("post: %v %v", err, res.Status)
+	}
+	res.Body.Close()
+	got := run(t, "", "check", "--server", srv.URL, "--kind", "qq", "12345678", "87654321")
+	if got.code != ExitOK || !regexp.MustCompile(`12345678 +qq +12345678 +yes +1 +1`).MatchString(got.stdout) ||
+		!regexp.MustCompile(`87654321 +qq +87654321 +no +0`).MatchString(got.stdout) {
+		t.Errorf("check --server: %d\n%s\n%s", got.code, got.stdout, got.stderr)
+	}
+	if got := run(t, "", "check", "--server", srv.URL, "--region", "ZZZ", "1"); got.code != ExitError || !strings.Contains(got.stderr, "400") {
+		t.Errorf("server error: %d %s", got.code, got.stderr)
+	}
 }
