@@ -167,24 +167,43 @@ func (db *DB) Report(ctx context.Context, id string) (report.Report, error) {
 	if len(rs) == 0 {
 		return report.Report{}, fmt.Errorf("store: report %s: %w", id, store.ErrNotFound)
 	}
-	r := rs[0]
-	lrows, err := db.r.QueryContext(ctx, db.q(`SELECT i.kind, i.value, ri.raw, ri.role, ri.origin, i.known_good
-		FROM report_indicators ri JOIN indicators i ON i.id = ri.indicator_id WHERE ri.report_seq = ? ORDER BY i.kind, i.value`), seqs[0])
-	if err != nil {
+	if err := db.loadLinks(ctx, rs, seqs); err != nil {
 		return report.Report{}, fmt.Errorf("store: report %s: %w", id, err)
 	}
-	defer lrows.Close()
-	r.Indicators = []report.Link{}
-	for lrows.Next() {
+	return rs[0], nil
+}
+
+// loadLinks fills the indicators of reports (seqs in the same order), in
+// one query.
+func (db *DB) loadLinks(ctx context.Context, rs []report.Report, seqs []int64) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	at := map[int64]int{}
+	args := make([]any, len(seqs))
+	for i, s := range seqs {
+		at[s] = i
+		args[i] = s
+		rs[i].Indicators = []report.Link{}
+	}
+	rows, err := db.r.QueryContext(ctx, db.q(`SELECT ri.report_seq, i.kind, i.value, ri.raw, ri.role, ri.origin, i.known_good
+		FROM report_indicators ri JOIN indicators i ON i.id = ri.indicator_id
+		WHERE ri.report_seq IN (?`+strings.Repeat(", ?", len(seqs)-1)+`) ORDER BY ri.report_seq, i.kind, i.value`), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
 		var l report.Link
+		var seq int64
 		var raw, kg sql.NullString
-		if err := lrows.Scan(&l.Kind, &l.Value, &raw, &l.Role, &l.Origin, &kg); err != nil {
-			return report.Report{}, err
+		if err := rows.Scan(&seq, &l.Kind, &l.Value, &raw, &l.Role, &l.Origin, &kg); err != nil {
+			return err
 		}
 		l.Raw, l.KnownGood = raw.String, kg.String
-		r.Indicators = append(r.Indicators, l)
+		rs[at[seq]].Indicators = append(rs[at[seq]].Indicators, l)
 	}
-	return r, lrows.Err()
+	return rows.Err()
 }
 
 const reportColumns = `SELECT r.seq, r.id, r.kind, r.scam_type, r.channel, r.narrative, r.loss_amount, r.loss_currency, r.occurred_at,
@@ -265,14 +284,17 @@ func (db *DB) SearchReports(ctx context.Context, q store.Query) ([]report.Report
 	if err != nil {
 		return nil, "", fmt.Errorf("store: search reports: %w", err)
 	}
-	rs, _, err := scanReports(rows)
+	rs, seqs, err := scanReports(rows)
 	if err != nil {
 		return nil, "", fmt.Errorf("store: search reports: %w", err)
 	}
 	next := ""
 	if len(rs) > q.Limit {
-		rs = rs[:q.Limit]
+		rs, seqs = rs[:q.Limit], seqs[:q.Limit]
 		next = rs[len(rs)-1].ID
+	}
+	if err := db.loadLinks(ctx, rs, seqs); err != nil {
+		return nil, "", fmt.Errorf("store: search reports: %w", err)
 	}
 	return rs, next, nil
 }
