@@ -69,13 +69,12 @@ func problemFor(err error) problem {
 	return problem{Type: "about:blank", Title: "Internal server error", Status: http.StatusInternalServerError}
 }
 
-// notFoundDetail says what was not found, without the store's wording.
+// notFoundDetail says what was not found ("report X", "reports A and B
+// are not linked"), without the store's prefixes.
 func notFoundDetail(err error) string {
-	if err == nil || errors.Is(err, ErrNotFound) && err == ErrNotFound {
+	if err == ErrNotFound {
 		return ""
 	}
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, "store: ")
-	msg = strings.TrimPrefix(msg, "path: ")
-	return msg
+	msg := strings.TrimPrefix(err.Error(), "store: ")
+	return strings.TrimPrefix(msg, "path: ")
 }

@@ -21,16 +21,15 @@ import (
 
 // reportRequest is the body of POST /api/v1/reports.
 type reportRequest struct {
-	Kind          string          `json:"kind"`
-	ScamType      string          `json:"scam_type"`
-	Channel       string          `json:"channel"`
-	Narrative     string          `json:"narrative"`
-	Loss          *moneyRequest   `json:"loss"`
-	OccurredAt    *time.Time      `json:"occurred_at"`
-	VictimCountry string          `json:"victim_country"`
-	Language      string          `json:"language"`
-	Indicators    []namedRequest  `json:"indicators"`
-	Extra         json.RawMessage `json:"-"`
+	Kind          string         `json:"kind"`
+	ScamType      string         `json:"scam_type"`
+	Channel       string         `json:"channel"`
+	Narrative     string         `json:"narrative"`
+	Loss          *moneyRequest  `json:"loss"`
+	OccurredAt    *time.Time     `json:"occurred_at"`
+	VictimCountry string         `json:"victim_country"`
+	Language      string         `json:"language"`
+	Indicators    []namedRequest `json:"indicators"`
 }
 
 // moneyRequest takes the amount as a JSON number or a decimal string.

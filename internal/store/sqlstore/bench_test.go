@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"vigil/internal/datasets"
@@ -138,4 +139,42 @@ func rawBatch(ctx context.Context, db *sql.DB, keys []store.Key) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// BenchmarkLookup asks the store for one value at a time from every core,
+// as the lookup API does per request: half FTC numbers it holds, half
+// values it does not. bench/store/lookupbench measures the whole API.
+func BenchmarkLookup(b *testing.B) {
+	keys := ftcNumbers(b)
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(b.TempDir(), "vigil.db"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	for j := 0; j < len(keys); j += benchBatch {
+		if err := db.AddListed(ctx, "ftc-dnc", false, keys[j:min(j+benchBatch, len(keys))], store.ImportState{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var next atomic.Int64
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := int(next.Add(1))
+			k := keys[i%len(keys)]
+			if i%2 == 1 {
+				k.Value += "0" // not stored
+			}
+			infos, err := db.Lookup(ctx, []store.Key{k})
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			if infos[0].Known != (i%2 == 0) {
+				b.Errorf("%s: known=%v", k.Value, infos[0].Known)
+				return
+			}
+		}
+	})
 }
