@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// server is a server process under test.
+type server struct {
+	name string
+	url  string
+	cmd  *exec.Cmd
+	logs chan string // its stderr after the listening line, for errors
+}
+
+// startServer runs bin with args and waits for its "url=http://..." line
+// on stderr, as vigil serve prints when it listens.
+func startServer(ctx context.Context, name, bin string, args ...string) (*server, error) {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Stdout = os.Stderr
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	s := &server{name: name, cmd: cmd, logs: make(chan string, 100)}
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		listening := false
+		for sc.Scan() {
+			line := sc.Text()
+			if i := strings.Index(line, "url=http://"); i >= 0 && !listening {
+				u, _, _ := strings.Cut(line[i+len("url="):], " ")
+				found <- u
+				listening = true
+				continue
+			}
+			select {
+			case s.logs <- line:
+			default: // keep the first lines; drop the rest
+			}
+		}
+		close(found)
+	}()
+	select {
+	case u, ok := <-found:
+		if !ok {
+			cmd.Wait()
+			return nil, fmt.Errorf("%s exited before listening: %s", name, s.drain())
+		}
+		s.url = u
+		return s, nil
+	case <-time.After(2 * time.Minute):
+		s.stop()
+		return nil, fmt.Errorf("%s did not listen within 2 minutes", name)
+	}
+}
+
+// drain returns the stderr lines kept so far.
+func (s *server) drain() string {
+	var lines []string
+	for {
+		select {
+		case l := <-s.logs:
+			lines = append(lines, l)
+		default:
+			return strings.Join(lines, "\n")
+		}
+	}
+}
+
+// stop interrupts the server (vigil serve shuts down gracefully) and
+// kills it if it has not exited after 15 seconds.
+func (s *server) stop() {
+	s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// memory is a process's resident memory, from /proc/PID/status, in
+// bytes. RSS is Anon (the heap, SQLite's page caches) plus File (mapped
+// files, counted once per mapping: a database file mapped by eight
+// connections counts eight times, though the page cache holds it once).
+type memory struct {
+	RSS, HWM   int64 // VmRSS and VmHWM (the peak)
+	Anon, File int64 // RssAnon and RssFile
+}
+
+func (s *server) memory() (memory, error) {
+	var m memory
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return m, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 || f[2] != "kB" {
+			continue
+		}
+		v, _ := strconv.ParseInt(f[1], 10, 64)
+		switch f[0] {
+		case "VmRSS:":
+			m.RSS = v << 10
+		case "VmHWM:":
+			m.HWM = v << 10
+		case "RssAnon:":
+			m.Anon = v << 10
+		case "RssFile:":
+			m.File = v << 10
+		}
+	}
+	if m.RSS == 0 {
+		return m, errors.New("no VmRSS in " + fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	}
+	return m, nil
+}
+
+// bareBody is the bare server's answer: vigil's answer for a loaded value,
+// copied. (Vigil's answer for an unknown value is 97 bytes shorter, so the
+// bare server sends about 50 bytes more than vigil on average.)
+const bareBody = `{"query":"+12122000000","kind":"phone","value":"+12122000000","known":true,"reports":0,"reporters":0,"sources":["lookupbench"],"first_seen":"2026-11-26T01:35:15.21Z","last_seen":"2026-11-26T01:35:15.21Z","scam_types":[],"network_size":0,"confidence":0.5,"level":"unverified","known_good":false}` + "\n"
+
+// runBare is the hidden "bare" mode: the peer, a bare net/http server in a
+// process of its own, with one route answering a fixed body. It stops on
+// an interrupt.
+func runBare(ctx context.Context, args []string, stderr io.Writer) int {
+	addr := "127.0.0.1:0"
+	if len(args) == 2 && args[0] == "--addr" {
+		addr = args[1]
+	} else if len(args) != 0 {
+		fmt.Fprintln(stderr, "usage: lookupbench bare [--addr HOST:PORT]")
+		return 2
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/v1/lookup", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("q") == "" {
+			http.Error(w, "q is required", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, bareBody)
+	})
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log.Info("bare listening", "url", "http://"+ln.Addr().String())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	go func() { <-ctx.Done(); srv.Close() }()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	return 0
+}

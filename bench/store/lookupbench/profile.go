@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime/pprof"
+	"time"
+
+	"vigil/internal/api"
+	"vigil/internal/extract"
+	"vigil/internal/store/sqlstore"
+)
+
+// runProfiled is the hidden "profile" mode: Vigil's API on a store, put
+// together as vigil serve does (internal/cli/serve.go, default flags), in a
+// process of its own, with a CPU profile of the whole process written when
+// it is interrupted. vigil serve has no profiling endpoint; this is the
+// same handler with one.
+func runProfiled(ctx context.Context, args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("lookupbench profile", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
+	dsn := fs.String("db", "", "the store")
+	out := fs.String("cpuprofile", "", "the CPU profile to write")
+	if err := fs.Parse(args); err != nil || *dsn == "" || *out == "" {
+		fmt.Fprintln(stderr, "usage: lookupbench profile --db FILE --cpuprofile FILE [--addr HOST:PORT]")
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if err := serveProfiled(ctx, log, *addr, *dsn, *out); err != nil {
+		log.Error("profile", "err", err)
+		return 1
+	}
+	return 0
+}
+
+func serveProfiled(ctx context.Context, log *slog.Logger, addr, dsn, out string) error {
+	db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	h, err := api.New(ctx, api.Config{Extract: extract.Options{}, Store: db, ReportsPerHour: 20}, log, nil)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return err
+	}
+	defer pprof.StopCPUProfile()
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	go func() { <-ctx.Done(); srv.Close() }()
+	log.Info("profiled vigil listening", "url", "http://"+ln.Addr().String())
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
