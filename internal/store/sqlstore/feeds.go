@@ -33,7 +33,9 @@ func (db *DB) sourceBit(ctx context.Context, tx *sql.Tx, name string) (int64, er
 // AddListed records a batch of values a feed lists, and the import's
 // progress, in one transaction.
 func (db *DB) AddListed(ctx context.Context, source string, knownGood bool, entries []store.Key, done store.ImportState) error {
+	var written []keyID
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		written = written[:0]
 		var flipped []int64
 		if knownGood {
 			for _, e := range entries {
@@ -45,6 +47,7 @@ func (db *DB) AddListed(ctx context.Context, source string, knownGood bool, entr
 				if err != nil {
 					return err
 				}
+				written = append(written, keyID{e.Kind, e.Value, id})
 				if net.Valid {
 					flipped = append(flipped, id)
 				}
@@ -57,15 +60,18 @@ func (db *DB) AddListed(ctx context.Context, source string, knownGood bool, entr
 			now := ms(time.Now())
 			stmt, err := tx.PrepareContext(ctx, db.q(`INSERT INTO indicators (kind, value, sources, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
 				ON CONFLICT (kind, value) DO UPDATE SET sources = indicators.sources | excluded.sources,
-				first_seen = COALESCE(indicators.first_seen, excluded.first_seen), last_seen = COALESCE(indicators.last_seen, excluded.last_seen)`))
+				first_seen = COALESCE(indicators.first_seen, excluded.first_seen), last_seen = COALESCE(indicators.last_seen, excluded.last_seen)
+				RETURNING id`))
 			if err != nil {
 				return err
 			}
 			defer stmt.Close()
 			for _, e := range entries {
-				if _, err := stmt.ExecContext(ctx, string(e.Kind), e.Value, bit, now, now); err != nil {
+				var id int64
+				if err := stmt.QueryRowContext(ctx, string(e.Kind), e.Value, bit, now, now).Scan(&id); err != nil {
 					return err
 				}
+				written = append(written, keyID{e.Kind, e.Value, id})
 			}
 		}
 		if len(flipped) > 0 {
@@ -79,6 +85,7 @@ func (db *DB) AddListed(ctx context.Context, source string, knownGood bool, entr
 	if err != nil {
 		return fmt.Errorf("store: add listed values of %s: %w", source, err)
 	}
+	db.index.add(written)
 	return nil
 }
 
@@ -86,10 +93,11 @@ func (db *DB) AddListed(ctx context.Context, source string, knownGood bool, entr
 // transaction.
 func (db *DB) AddImported(ctx context.Context, reports []*report.Report, done store.ImportState) (int, error) {
 	added := 0
+	var written []keyID
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		added = 0
+		added, written = 0, written[:0]
 		for _, r := range reports {
-			_, created, err := db.addReport(ctx, tx, r, store.Idempotency{})
+			_, created, err := db.addReport(ctx, tx, r, store.Idempotency{}, &written)
 			if err != nil {
 				return fmt.Errorf("report %s: %w", r.ImportKey, err)
 			}
@@ -102,6 +110,7 @@ func (db *DB) AddImported(ctx context.Context, reports []*report.Report, done st
 	if err != nil {
 		return 0, fmt.Errorf("store: add imported reports: %w", err)
 	}
+	db.index.add(written)
 	return added, nil
 }
 

@@ -7,53 +7,75 @@ import (
 	"fmt"
 	"math/bits"
 
+	"vigil/internal/indicator"
 	"vigil/internal/report"
 	"vigil/internal/store"
 )
 
-const lookupQuery = `SELECT i.reports, i.reporters, i.first_seen, i.last_seen, i.scam_types, i.sources, i.known_good, i.over_common,
-	i.network_id, COALESCE(n.size, 0) FROM indicators i LEFT JOIN networks n ON n.id = i.network_id WHERE i.kind = ? AND i.value = ?`
+const lookupColumns = `SELECT i.kind, i.value, i.reports, i.reporters, i.first_seen, i.last_seen, i.scam_types, i.sources, i.known_good,
+	i.over_common, i.network_id, COALESCE(n.size, 0) FROM indicators i LEFT JOIN networks n ON n.id = i.network_id`
 
-// Lookup answers what is known of each key, with one indexed query each
-// on one read connection.
+// Lookup answers what is known of each key. Once the key index is loaded,
+// a value it does not hold is unknown without a query, and a known one is
+// one row read by primary key; until then, and on a hash collision, the
+// (kind, value) index answers.
 func (db *DB) Lookup(ctx context.Context, keys []store.Key) ([]store.IndicatorInfo, error) {
 	out := make([]store.IndicatorInfo, len(keys))
-	if len(keys) == 0 {
-		return out, nil
-	}
-	conn, err := db.r.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("store: lookup: %w", err)
-	}
-	defer conn.Close()
-	stmt, err := conn.PrepareContext(ctx, db.q(lookupQuery))
-	if err != nil {
-		return nil, fmt.Errorf("store: lookup: %w", err)
-	}
-	defer stmt.Close()
+	// A point query takes microseconds: cancelling one buys nothing, and a
+	// cancellable context costs goroutines per query in database/sql.
+	qctx := context.WithoutCancel(ctx)
+	indexed := db.index.ready.Load()
 	for i, k := range keys {
-		info := store.IndicatorInfo{Key: k}
-		var first, last sql.NullInt64
-		var types, sources int64
-		var kg, net sql.NullString
-		var oc int
-		err := stmt.QueryRowContext(ctx, string(k.Kind), k.Value).Scan(&info.Reports, &info.Reporters, &first, &last, &types, &sources, &kg, &oc, &net, &info.Network)
-		if errors.Is(err, sql.ErrNoRows) {
-			out[i] = info
-			continue
-		} else if err != nil {
+		if i%256 == 0 && ctx.Err() != nil {
+			return nil, fmt.Errorf("store: lookup: %w", ctx.Err())
+		}
+		out[i].Key = k
+		var found bool
+		var err error
+		if indexed {
+			id, ok := db.index.get(k.Kind, k.Value)
+			if !ok {
+				continue
+			}
+			if found, err = db.lookupRow(db.byID.QueryRowContext(qctx, id), k, &out[i]); err == nil && found {
+				continue
+			}
+		}
+		if err == nil {
+			_, err = db.lookupRow(db.byKey.QueryRowContext(qctx, string(k.Kind), k.Value), k, &out[i])
+		}
+		if err != nil {
 			return nil, fmt.Errorf("store: lookup: %w", err)
 		}
-		info.FirstSeen, info.LastSeen = fromMS(first), fromMS(last)
-		info.ScamTypes = report.ScamTypesOf(types)
-		if info.Sources, err = db.sourceNames(ctx, sources); err != nil {
-			return nil, err
-		}
-		info.KnownGood, info.NetworkID, info.OverCommon = kg.String, net.String, oc != 0
-		info.Known = info.Reports > 0 || len(info.Sources) > 0
-		out[i] = info
 	}
 	return out, nil
+}
+
+// lookupRow reads a lookup row into info if it is the row of k.
+func (db *DB) lookupRow(row *sql.Row, k store.Key, info *store.IndicatorInfo) (bool, error) {
+	var kind, value string
+	var first, last sql.NullInt64
+	var types, sources int64
+	var kg, net sql.NullString
+	var oc int
+	var r store.IndicatorInfo
+	err := row.Scan(&kind, &value, &r.Reports, &r.Reporters, &first, &last, &types, &sources, &kg, &oc, &net, &r.Network)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && (indicator.Kind(kind) != k.Kind || value != k.Value) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	r.Key = k
+	r.FirstSeen, r.LastSeen = fromMS(first), fromMS(last)
+	r.ScamTypes = report.ScamTypesOf(types)
+	if r.Sources, err = db.sourceNames(context.Background(), sources); err != nil {
+		return false, err
+	}
+	r.KnownGood, r.NetworkID, r.OverCommon = kg.String, net.String, oc != 0
+	r.Known = r.Reports > 0 || len(r.Sources) > 0
+	*info = r
+	return true, nil
 }
 
 // sourceNames turns a bit set of sources into their names.
@@ -77,3 +99,7 @@ func (db *DB) sourceNames(ctx context.Context, set int64) ([]string, error) {
 	}
 	return out, nil
 }
+
+// IndexReady reports whether lookups go through the in-memory key index
+// (loaded in the background after Open).
+func (db *DB) IndexReady() bool { return db.index.ready.Load() }

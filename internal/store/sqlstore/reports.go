@@ -18,18 +18,23 @@ import (
 func (db *DB) AddReport(ctx context.Context, r *report.Report, idem store.Idempotency) (string, bool, error) {
 	var id string
 	var created bool
+	var written []keyID
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		id, created, err = db.addReport(ctx, tx, r, idem)
+		written = written[:0]
+		id, created, err = db.addReport(ctx, tx, r, idem, &written)
 		return err
 	})
 	if err != nil {
 		return "", false, fmt.Errorf("store: add report: %w", err)
 	}
+	db.index.add(written)
 	return id, created, nil
 }
 
-func (db *DB) addReport(ctx context.Context, tx *sql.Tx, r *report.Report, idem store.Idempotency) (string, bool, error) {
+// addReport stores r in tx; the indicator rows it writes are appended to
+// written, for the key index once the transaction commits.
+func (db *DB) addReport(ctx context.Context, tx *sql.Tx, r *report.Report, idem store.Idempotency, written *[]keyID) (string, bool, error) {
 	if idem.Key != "" {
 		var hash, rid string
 		err := tx.QueryRowContext(ctx, db.q("SELECT request_hash, report_id FROM idempotency WHERE key = ?"), idem.Key).Scan(&hash, &rid)
@@ -89,6 +94,7 @@ func (db *DB) addReport(ctx context.Context, tx *sql.Tx, r *report.Report, idem 
 		if err != nil {
 			return "", false, err
 		}
+		*written = append(*written, keyID{l.Kind, l.Value, ind.id})
 		_, err = tx.ExecContext(ctx, db.q("INSERT INTO report_indicators (report_seq, indicator_id, role, origin, raw) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"),
 			seq, ind.id, l.Role, l.Origin, nullString(l.Raw))
 		if err != nil {

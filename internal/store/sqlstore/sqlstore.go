@@ -43,6 +43,11 @@ type DB struct {
 
 	srcMu   sync.Mutex
 	srcName map[int]string // source bit -> name
+
+	index       *keyIndex
+	byID, byKey *sql.Stmt // the lookup queries, prepared once
+	stop        context.CancelFunc
+	following   sync.WaitGroup
 }
 
 var _ store.Store = (*DB)(nil)
@@ -54,7 +59,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if opts.OverCommon <= 0 {
 		opts.OverCommon = DefaultOverCommon
 	}
-	db := &DB{overCommon: opts.OverCommon, srcName: map[int]string{}}
+	db := &DB{overCommon: opts.OverCommon, srcName: map[int]string{}, index: newKeyIndex()}
 	var err error
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.postgres = true
@@ -77,6 +82,21 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if db.byID, err = db.r.PrepareContext(ctx, db.q(lookupColumns+" WHERE i.id = ?")); err == nil {
+		db.byKey, err = db.r.PrepareContext(ctx, db.q(lookupColumns+" WHERE i.kind = ? AND i.value = ?"))
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	db.index = newKeyIndex()
+	fctx, stop := context.WithCancel(context.Background())
+	db.stop = stop
+	db.following.Add(1)
+	go func() {
+		defer db.following.Done()
+		db.index.follow(fctx, db)
+	}()
 	return db, nil
 }
 
@@ -114,6 +134,15 @@ func redact(dsn string) string {
 
 // Close closes the store.
 func (db *DB) Close() error {
+	if db.stop != nil {
+		db.stop()
+		db.following.Wait()
+	}
+	for _, st := range []*sql.Stmt{db.byID, db.byKey} {
+		if st != nil {
+			st.Close()
+		}
+	}
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())

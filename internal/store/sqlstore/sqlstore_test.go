@@ -10,10 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"vigil/internal/report"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
 )
 
+// TestSQLite runs the suite with lookups through the in-memory key index.
 func TestSQLite(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, overCommon int) store.Store {
 		db, err := Open(context.Background(), filepath.Join(t.TempDir(), "vigil.db"), Options{OverCommon: overCommon})
@@ -21,8 +23,94 @@ func TestSQLite(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
+		waitIndex(t, db)
 		return db
 	})
+}
+
+// TestSQLiteWithoutIndex runs the suite with lookups through SQL only, as
+// before the key index has loaded.
+func TestSQLiteWithoutIndex(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, overCommon int) store.Store {
+		db, err := Open(context.Background(), filepath.Join(t.TempDir(), "vigil.db"), Options{OverCommon: overCommon})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		db.stop()
+		db.following.Wait()
+		db.index.ready.Store(false)
+		return db
+	})
+}
+
+func waitIndex(t *testing.T, db *DB) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !db.IndexReady(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("key index not ready after 10 s")
+		}
+	}
+}
+
+// TestKeyIndexFollowsOtherWriters: a value written through another handle
+// (another process) is found within the refresh interval; a value whose
+// row was deleted and whose id was reused by another value is not
+// mistaken for it.
+func TestKeyIndexFollowsOtherWriters(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "vigil.db")
+	a, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	waitIndex(t, a)
+	k := store.Key{Kind: "phone", Value: "+8613800138000"}
+	if err := b.AddListed(ctx, "feed", false, []store.Key{k}, store.ImportState{}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * refreshEvery)
+	for {
+		is, err := a.Lookup(ctx, []store.Key{k})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if is[0].Known {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a value written by another process is still unknown after %v", 5*refreshEvery)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// Reuse of a deleted row's id (SQLite hands out max(id)+1 again).
+	r := &report.Report{Kind: "scam", ScamType: "other", Channel: "other", Narrative: "x", Status: "new", Reporter: "r", Source: "api",
+		Indicators: []report.Link{{Kind: "qq", Value: "12345678", Role: report.RoleScammerContact, Origin: "named"}}}
+	id, _, err := a.AddReport(ctx, r, store.Idempotency{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DeleteReport(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	r2 := &report.Report{Kind: "scam", ScamType: "other", Channel: "other", Narrative: "y", Status: "new", Reporter: "r", Source: "api",
+		Indicators: []report.Link{{Kind: "qq", Value: "87654321", Role: report.RoleScammerContact, Origin: "named"}}}
+	if _, _, err := a.AddReport(ctx, r2, store.Idempotency{}); err != nil {
+		t.Fatal(err)
+	}
+	is, err := a.Lookup(ctx, []store.Key{{Kind: "qq", Value: "12345678"}, {Kind: "qq", Value: "87654321"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if is[0].Known || !is[1].Known || is[1].Reports != 1 {
+		t.Errorf("after a deleted row's id was reused: %+v", is)
+	}
 }
 
 // postgresURL is the server the PostgreSQL tests use: $VIGIL_TEST_POSTGRES,
@@ -76,6 +164,7 @@ func TestPostgres(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
+		waitIndex(t, db)
 		return db
 	})
 }
