@@ -29,6 +29,10 @@ type Store interface {
 	Secret(ctx context.Context, name string) ([]byte, error)
 	// Ping tells whether the store answers (for /healthz).
 	Ping(ctx context.Context) error
+	// IndexReady tells whether lookups use the in-memory key index yet
+	// (it loads in the background after start; until then lookups are
+	// answered from SQL, correctly but slower).
+	IndexReady() bool
 }
 
 // Config configures the API.

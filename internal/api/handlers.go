@@ -20,7 +20,11 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 		s.log.Error("health check: store", "err", err)
 		return writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "store": "not answering"})
 	}
-	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	index := "loading"
+	if s.store.IndexReady() {
+		index = "ready"
+	}
+	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "lookup_index": index})
 }
 
 // scanRequest is the body of POST /api/v1/scan.

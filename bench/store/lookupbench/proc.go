@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -63,7 +64,7 @@ func startServer(ctx context.Context, name, bin string, args ...string) (*server
 			return nil, fmt.Errorf("%s exited before listening: %s", name, s.drain())
 		}
 		s.url = u
-		return s, nil
+		return s, s.waitIndex()
 	case <-time.After(2 * time.Minute):
 		s.stop()
 		return nil, fmt.Errorf("%s did not listen within 2 minutes", name)
@@ -174,4 +175,26 @@ func runBare(ctx context.Context, args []string, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// waitIndex waits until a Vigil server's /healthz says its lookup index is
+// loaded (a server without the field is ready at once): measuring before
+// would measure the start-up path.
+func (s *server) waitIndex() error {
+	for deadline := time.Now().Add(10 * time.Minute); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		res, err := http.Get(s.url + "/healthz")
+		if err != nil {
+			continue
+		}
+		var h struct {
+			Index string `json:"lookup_index"`
+		}
+		json.NewDecoder(res.Body).Decode(&h)
+		res.Body.Close()
+		if h.Index == "" || h.Index == "ready" {
+			return nil
+		}
+	}
+	s.stop()
+	return fmt.Errorf("%s: lookup index not ready after 10 minutes", s.name)
 }
