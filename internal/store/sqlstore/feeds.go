@@ -60,18 +60,18 @@ func (db *DB) AddListed(ctx context.Context, source string, knownGood bool, entr
 			now := ms(time.Now())
 			stmt, err := tx.PrepareContext(ctx, db.q(`INSERT INTO indicators (kind, value, sources, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
 				ON CONFLICT (kind, value) DO UPDATE SET sources = indicators.sources | excluded.sources,
-				first_seen = COALESCE(indicators.first_seen, excluded.first_seen), last_seen = COALESCE(indicators.last_seen, excluded.last_seen)
-				RETURNING id`))
+				first_seen = COALESCE(indicators.first_seen, excluded.first_seen), last_seen = COALESCE(indicators.last_seen, excluded.last_seen)`))
 			if err != nil {
 				return err
 			}
 			defer stmt.Close()
+			// Bulk listings are not added to the key index row by row
+			// (that would cost a RETURNING per row); the refresher reads
+			// them, and until it has, lookups check misses in the table.
 			for _, e := range entries {
-				var id int64
-				if err := stmt.QueryRowContext(ctx, string(e.Kind), e.Value, bit, now, now).Scan(&id); err != nil {
+				if _, err := stmt.ExecContext(ctx, string(e.Kind), e.Value, bit, now, now); err != nil {
 					return err
 				}
-				written = append(written, keyID{e.Kind, e.Value, id})
 			}
 		}
 		if len(flipped) > 0 {
@@ -82,6 +82,9 @@ func (db *DB) AddListed(ctx context.Context, source string, knownGood bool, entr
 		}
 		return db.saveProgress(ctx, tx, done)
 	})
+	if !knownGood {
+		db.index.behind()
+	}
 	if err != nil {
 		return fmt.Errorf("store: add listed values of %s: %w", source, err)
 	}

@@ -24,6 +24,10 @@ import (
 type keyIndex struct {
 	seed  maphash.Seed
 	ready atomic.Bool
+	// gen counts writes whose rows were not added here (bulk listing);
+	// caughtUp is the gen the refresher has read past. While it lags, a
+	// key the index lacks may still be in the table.
+	gen, caughtUp atomic.Int64
 
 	mu    sync.RWMutex
 	ids   map[uint64]int64
@@ -73,15 +77,25 @@ func (x *keyIndex) add(rows []keyID) {
 	x.mu.Unlock()
 }
 
+// behind marks rows committed without being added: until the refresher
+// has read them, misses are checked in the table.
+func (x *keyIndex) behind() { x.gen.Add(1) }
+
+// complete reports whether a key missing from the index is missing from
+// the table.
+func (x *keyIndex) complete() bool { return x.caughtUp.Load() >= x.gen.Load() }
+
 // follow loads the table into the index, then keeps reading new rows
 // until ctx ends. Lookups use the index once the first load is complete.
 func (x *keyIndex) follow(ctx context.Context, db *DB) {
 	for {
+		g := x.gen.Load()
 		n, err := x.readNew(ctx, db)
 		if ctx.Err() != nil {
 			return
 		}
-		if err == nil && n == 0 && !x.ready.Load() {
+		if err == nil && n == 0 {
+			x.caughtUp.Store(g)
 			x.ready.Store(true)
 		}
 		if err != nil || n == 0 {

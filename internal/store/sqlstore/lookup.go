@@ -34,11 +34,13 @@ func (db *DB) Lookup(ctx context.Context, keys []store.Key) ([]store.IndicatorIn
 		var err error
 		if indexed {
 			id, ok := db.index.get(k.Kind, k.Value)
-			if !ok {
+			if !ok && db.index.complete() {
 				continue
 			}
-			if found, err = db.lookupRow(db.byID.QueryRowContext(qctx, id), k, &out[i]); err == nil && found {
-				continue
+			if ok {
+				if found, err = db.lookupRow(db.byID.QueryRowContext(qctx, id), k, &out[i]); err == nil && found {
+					continue
+				}
 			}
 		}
 		if err == nil {
