@@ -21,7 +21,7 @@ import (
 // half known, half unknown phone numbers, on a store of 100,000 values.
 func BenchmarkLookup(b *testing.B) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(b.TempDir(), "v.db"), sqlstore.Options{})
+	db, err := sqlstore.Open(ctx, filepath.Join(b.TempDir(), "v.db"), sqlstore.Options{LookupIndex: true})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -64,7 +64,7 @@ func runServe(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "vigil serve: %v\n", err)
 		return ExitError
 	}
-	db, err := sqlstore.Open(e.ctx, *dsn, sqlstore.Options{OverCommon: *overCommon})
+	db, err := sqlstore.Open(e.ctx, *dsn, sqlstore.Options{OverCommon: *overCommon, LookupIndex: true})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "vigil serve: %v\n", err)
 		return ExitError

@@ -42,7 +42,7 @@ func runProfiled(ctx context.Context, args []string, stderr io.Writer) int {
 }
 
 func serveProfiled(ctx context.Context, log *slog.Logger, addr, dsn, out string) error {
-	db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
+	db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{LookupIndex: true})
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,10 @@ type Options struct {
 	// OverCommon is the number of reports above which an indicator is
 	// over-common and stops connecting reports (default 100).
 	OverCommon int
+	// LookupIndex keeps the in-memory key index of lookups (see keyIndex):
+	// for a server answering many lookups. Commands that import or answer
+	// a few lookups go without: loading it would cost more than it saves.
+	LookupIndex bool
 }
 
 // DefaultOverCommon is the default Options.OverCommon.
@@ -89,7 +93,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
-	db.index = newKeyIndex()
+	if !opts.LookupIndex {
+		return db, nil
+	}
 	fctx, stop := context.WithCancel(context.Background())
 	db.stop = stop
 	db.following.Add(1)

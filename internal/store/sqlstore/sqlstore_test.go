@@ -18,7 +18,7 @@ import (
 // TestSQLite runs the suite with lookups through the in-memory key index.
 func TestSQLite(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, overCommon int) store.Store {
-		db, err := Open(context.Background(), filepath.Join(t.TempDir(), "vigil.db"), Options{OverCommon: overCommon})
+		db, err := Open(context.Background(), filepath.Join(t.TempDir(), "vigil.db"), Options{OverCommon: overCommon, LookupIndex: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,9 +37,6 @@ func TestSQLiteWithoutIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		db.stop()
-		db.following.Wait()
-		db.index.ready.Store(false)
 		return db
 	})
 }
@@ -60,7 +57,7 @@ func waitIndex(t *testing.T, db *DB) {
 func TestKeyIndexFollowsOtherWriters(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "vigil.db")
-	a, err := Open(ctx, path, Options{})
+	a, err := Open(ctx, path, Options{LookupIndex: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +156,7 @@ func freshPostgres(t *testing.T, base string) string {
 func TestPostgres(t *testing.T) {
 	base := postgresURL(t)
 	storetest.Run(t, func(t *testing.T, overCommon int) store.Store {
-		db, err := Open(context.Background(), freshPostgres(t, base), Options{OverCommon: overCommon})
+		db, err := Open(context.Background(), freshPostgres(t, base), Options{OverCommon: overCommon, LookupIndex: true})
 		if err != nil {
 			t.Fatal(err)
 		}
