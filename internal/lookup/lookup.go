@@ -157,3 +157,25 @@ func answer(q string, m extract.Match, info store.IndicatorInfo, now time.Time) 
 	a.Confidence, a.Level = report.Confidence(report.Evidence{Kind: m.Kind, Reporters: info.Reporters, Sources: len(info.Sources), LastSeen: info.LastSeen}, now)
 	return a
 }
+
+// Matches answers for indicators already found in a text (by the
+// extractor), in order, without reading them again.
+func (s *Service) Matches(ctx context.Context, ms []extract.Match) ([]Answer, error) {
+	keys := make([]store.Key, len(ms))
+	for i, m := range ms {
+		keys[i] = store.Key{Kind: m.Kind, Value: m.Value}
+	}
+	infos, err := s.Store.Lookup(ctx, keys)
+	if err != nil {
+		return nil, fmt.Errorf("lookup: %w", err)
+	}
+	now := time.Now()
+	if s.Now != nil {
+		now = s.Now()
+	}
+	out := make([]Answer, len(ms))
+	for i, m := range ms {
+		out[i] = answer(m.Raw, m, infos[i], now)
+	}
+	return out, nil
+}
