@@ -17,6 +17,7 @@ import (
 	"vigil/internal/extract"
 	"vigil/internal/lookup"
 	"vigil/internal/report"
+	"vigil/internal/screen"
 	"vigil/internal/store"
 	"vigil/internal/web"
 )
@@ -60,15 +61,16 @@ const DefaultMaxBody = 2 << 20
 
 // Server holds what the handlers share.
 type Server struct {
-	cfg     Config
-	log     *slog.Logger
-	x       *extract.Extractor
-	metrics *metrics
-	store   Store
-	lookup  *lookup.Service
-	limiter *limiter
-	secret  []byte
-	web     http.Handler
+	cfg      Config
+	log      *slog.Logger
+	x        *extract.Extractor
+	metrics  *metrics
+	store    Store
+	lookup   *lookup.Service
+	limiter  *limiter
+	secret   []byte
+	web      http.Handler
+	screener *screen.Screener
 }
 
 // New returns the API's handler.
@@ -91,6 +93,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Regis
 	s := &Server{cfg: cfg, log: log, x: x, metrics: m, store: cfg.Store, secret: secret,
 		lookup:  &lookup.Service{X: x, Store: cfg.Store},
 		limiter: newLimiter(cfg.ReportsPerHour, cfg.ReportBurst)}
+	s.screener = &screen.Screener{X: x, Known: s.lookup}
 	s.web = web.New(web.Config{Lookup: s.lookup, Submit: webSubmitter{s}, Log: log})
 	return s.routes(), nil
 }

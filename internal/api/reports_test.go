@@ -291,3 +291,45 @@ func FuzzReports(f *testing.F) {
 		}
 	})
 }
+
+// TestScreen: the screening endpoint answers with signals and spans, and a
+// wallet reported to this server raises the risk.
+func TestScreen(t *testing.T) {
+	srv := newServerWith(t, Config{ReportBurst: 100})
+	c := client{t: t, base: srv.URL}
+	var a struct {
+		Risk     float64
+		Verdict  string
+		Type     string
+		LangSeen bool `json:"lang_seen"`
+		Signals  []struct {
+			ID, Text   string
+			Start, End int
+			Explain    map[string]string
+		}
+	}
+	c.json("POST", "/api/v1/screen", `{"text":"高薪招聘打字员，月薪2万，无需经验，包机票，到缅甸妙瓦底工作，护照由公司保管，加飞机详谈","kind":"job"}`, 200, &a)
+	var sigs []string
+	for _, s := range a.Signals {
+		sigs = append(sigs, s.ID)
+		if s.Explain["en"] == "" || s.Explain["zh-Hans"] == "" {
+			t.Errorf("signal %s lacks an explanation", s.ID)
+		}
+	}
+	if a.Verdict != "scam" || a.Type != "job" || !a.LangSeen || !strings.Contains(strings.Join(sigs, ","), "job-hub-destination") {
+		t.Errorf("job lure: %+v", a)
+	}
+	text := `{"text":"please pay the deposit to TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp today"}`
+	c.json("POST", "/api/v1/screen", text, 200, &a)
+	before := a.Risk
+	for _, n := range []string{"a", "b"} {
+		c.json("POST", "/api/v1/reports", `{"scam_type":"investment","narrative":"`+n+` paid TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp"}`, 201, nil, "X-Test", n)
+	}
+	c.json("POST", "/api/v1/screen", text, 200, &a)
+	if a.Risk <= before {
+		t.Errorf("a reported wallet did not raise the risk: %.2f then %.2f", before, a.Risk)
+	}
+	if code, _, _ := c.do("POST", "/api/v1/screen", `{"kind":"job"}`); code != 400 {
+		t.Errorf("no text: %d", code)
+	}
+}

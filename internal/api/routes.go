@@ -20,6 +20,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/v1/networks/{id}", s.handle("get_network", s.getNetwork))
 	mux.Handle("GET /api/v1/lookup", s.handle("lookup", s.lookupOne))
 	mux.Handle("POST /api/v1/lookup", s.handle("lookup_batch", s.lookupBatch))
+	mux.Handle("POST /api/v1/screen", s.handle("screen", s.screenText))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.gatherer, promhttp.HandlerOpts{}))
 	api := s.recoverPanics(securityHeaders(apiCSP, problemsForUnrouted(mux)))
 	web := s.recoverPanics(securityHeaders(webCSP, s.web))

@@ -41,6 +41,7 @@ var commands = map[string]command{
 	"import":  {"import reports (JSONL, CSV) and indicator lists (CryptoScamDB, MISP warninglists, ...)", runImport},
 	"migrate": {"apply the store's database migrations", runMigrate},
 	"report":  {"show, verify, reject or delete a stored report", runReport},
+	"screen":  {"is this message or job offer a scam? risk, type and the signals that fired", runScreen},
 	"scan":    {"find indicators (phones, links, wallets, handles, places) in text", runScan},
 	"serve":   {"run the HTTP service (web page, API, health, metrics)", runServe},
 	"version": {"print the version", runVersion},

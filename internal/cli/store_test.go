@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"vigil/internal/api"
+	"vigil/internal/datasets"
 	"vigil/internal/store/sqlstore"
 )
 
@@ -159,5 +160,43 @@ func TestCheckServer(t *testing.T) {
 	}
 	if got := run(t, "", "check", "--server", srv.URL, "--region", "ZZZ", "1"); got.code != ExitError || !strings.Contains(got.stderr, "400") {
 		t.Errorf("server error: %d %s", got.code, got.stderr)
+	}
+}
+
+func TestScreenCommand(t *testing.T) {
+	got := run(t, "您好，我是公安局民警，您的银行账户涉嫌洗钱，请立即将资金转入安全账户配合调查。", "screen")
+	if got.code != ExitNone || !strings.Contains(got.stdout, "verdict: scam") || !strings.Contains(got.stdout, "safe-account") {
+		t.Errorf("screen a scam: %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
+	got = run(t, "Hi mum, home by 7 for dinner", "screen", "--format", "json")
+	if got.code != ExitOK || !strings.Contains(got.stdout, `"verdict": "no_sign"`) {
+		t.Errorf("screen a benign text: %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
+	in := `{"id":1,"text":"高薪招聘打字员，月薪2万，无需经验，包机票，到缅甸妙瓦底工作，护照由公司保管","kind":"job"}
+{"id":"b","text":"see you at lunch"}
+not json
+`
+	got = run(t, in, "screen", "--input", "jsonl")
+	lines := strings.Split(strings.TrimSpace(got.stdout), "\n")
+	if got.code != ExitError || len(lines) != 2 || !strings.HasPrefix(lines[0], `{"id":1,`) || !strings.Contains(lines[0], `"verdict":"scam"`) ||
+		!strings.HasPrefix(lines[1], `{"id":"b",`) || !strings.Contains(got.stderr, "line 3") {
+		t.Errorf("jsonl: %d\n%s\n%s", got.code, got.stdout, got.stderr)
+	}
+	if got := run(t, "x", "screen", "--kind", "tweet"); got.code != ExitError {
+		t.Errorf("bad kind: %d", got.code)
+	}
+}
+
+func TestScreenEvalFloor(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads every labelled corpus")
+	}
+	datasets.Path(t, "text") // skips without the shared data (fails under CI=true)
+	got := run(t, "", "screen", "eval", "--min-f1", "0.9", "--min-auc", "0.95")
+	if got.code != ExitOK || !strings.Contains(got.stdout, "sms/uci") {
+		t.Errorf("eval: %d\n%s\n%s", got.code, got.stdout, got.stderr)
+	}
+	if got := run(t, "", "screen", "eval", "--min-f1", "0.999"); got.code != ExitNone || !strings.Contains(got.stderr, "below the floor") {
+		t.Errorf("an impossible floor must fail: %d %s", got.code, got.stderr)
 	}
 }

@@ -216,7 +216,8 @@ func wordingSignal(text string, contrib []model.Feature, risk float64) (Signal, 
 		lower = text
 	}
 	for _, f := range contrib {
-		if f.Weight <= 0 || strings.HasPrefix(f.Text, "<") || f.Text == "" {
+		// A lone character or a class token ("<url>") explains nothing.
+		if f.Weight <= 0 || strings.HasPrefix(f.Text, "<") || utf8.RuneCountInString(f.Text) < 2 {
 			continue
 		}
 		i := strings.Index(lower, f.Text)
