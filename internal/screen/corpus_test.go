@@ -1,6 +1,7 @@
 package screen
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 
@@ -112,6 +113,44 @@ func BenchmarkRulesOnly(b *testing.B) {
 	for b.Loop() {
 		for i, m := range ms {
 			RulesOnly(m.Text, KindMessage, matches[i])
+		}
+	}
+}
+
+// BenchmarkScreenCorpus and BenchmarkExtractOnly run in one go over the
+// same texts: screening (extraction, signals, language, model) against
+// extraction alone. docs/benchmarks.md reports the ratio.
+func BenchmarkScreenCorpus(b *testing.B) {
+	ms := corpus(b, datasets.BenchSources, 0)
+	s := &Screener{X: extract.New(extract.Options{})}
+	var size int64
+	for _, m := range ms {
+		size += int64(len(m.Text))
+	}
+	b.SetBytes(size)
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, m := range ms {
+			if _, err := s.Screen(ctx, m.Text, Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkExtractOnly(b *testing.B) {
+	ms := corpus(b, datasets.BenchSources, 0)
+	x := extract.New(extract.Options{})
+	var size int64
+	for _, m := range ms {
+		size += int64(len(m.Text))
+	}
+	b.SetBytes(size)
+	b.ResetTimer()
+	for b.Loop() {
+		for _, m := range ms {
+			x.Extract(m.Text)
 		}
 	}
 }

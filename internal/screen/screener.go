@@ -211,16 +211,21 @@ func typeScores(byType map[string]float64) []TypeScore {
 // wordingSignal explains the model's score by the wording that pushed it
 // most, where that wording is found in the text.
 func wordingSignal(text string, contrib []model.Feature, risk float64) (Signal, bool) {
-	lower := strings.ToLower(text)
-	if len(lower) != len(text) {
-		lower = text
-	}
+	var lower string // made only if needed: most features are found as written
 	for _, f := range contrib {
 		// A lone character or a class token ("<url>") explains nothing.
 		if f.Weight <= 0 || strings.HasPrefix(f.Text, "<") || utf8.RuneCountInString(f.Text) < 2 {
 			continue
 		}
-		i := strings.Index(lower, f.Text)
+		i := strings.Index(text, f.Text)
+		if i < 0 {
+			if lower == "" {
+				if lower = strings.ToLower(text); len(lower) != len(text) {
+					lower = text // offsets would not match
+				}
+			}
+			i = strings.Index(lower, f.Text)
+		}
 		if i < 0 {
 			continue
 		}

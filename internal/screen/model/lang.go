@@ -25,6 +25,11 @@ const (
 // "en" with confident false, since short English SMS slang ("ok lar") is
 // the commonest such text in the corpora.
 func Detect(text string) (lang string, confident bool) {
+	if len(text) > detectPrefix {
+		// The first kilobytes tell the language as well as the whole; a
+		// character cut in two is one invalid rune, which counts for none.
+		text = text[:detectPrefix]
+	}
 	var han, kana, hangul, thai, latin, other, viLetters int
 	for _, r := range text {
 		switch {
@@ -111,6 +116,9 @@ var stopIndex = func() map[string][]string {
 }()
 
 // detectLatin decides among the Latin-script languages.
+// detectPrefix is how much of a text Detect reads.
+const detectPrefix = 512
+
 func detectLatin(text string, letters, viLetters int) (string, bool) {
 	if viLetters >= 2 && viLetters*20 >= letters {
 		return LangVi, viLetters >= 4
