@@ -78,12 +78,24 @@ func (db *DB) join(ctx context.Context, tx *sql.Tx, seq int64, connecting []int6
 	return err
 }
 
-// reportsOf lists the counting reports linked to the indicators.
+// connecting lists the indicators through which report seq connects to
+// others, in id order.
+func (db *DB) connecting(ctx context.Context, tx *sql.Tx, seq int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, db.q(`SELECT ri.indicator_id FROM report_indicators ri JOIN indicators i ON i.id = ri.indicator_id
+		WHERE ri.report_seq = ? AND ri.role <> 'victim_contact' AND i.known_good IS NULL AND i.over_common = 0 ORDER BY ri.indicator_id`), seq)
+	if err != nil {
+		return nil, err
+	}
+	return scanInts(rows)
+}
+
+// reportsOf lists the counting reports linked to the indicators, in seq
+// order for each.
 func (db *DB) reportsOf(ctx context.Context, tx *sql.Tx, inds []int64) ([]int64, error) {
 	var out []int64
 	for _, ind := range inds {
 		rows, err := tx.QueryContext(ctx, db.q(`SELECT ri.report_seq FROM report_indicators ri JOIN reports r ON r.seq = ri.report_seq
-			WHERE ri.indicator_id = ? AND r.status <> 'rejected' AND ri.role <> 'victim_contact'`), ind)
+			WHERE ri.indicator_id = ? AND r.status <> 'rejected' AND ri.role <> 'victim_contact' ORDER BY ri.report_seq`), ind)
 		if err != nil {
 			return nil, err
 		}
@@ -158,12 +170,7 @@ func (db *DB) relabel(ctx context.Context, tx *sql.Tx, seeds []int64, old []stri
 			for q := []int64{s}; len(q) > 0; {
 				r := q[0]
 				q = q[1:]
-				rows, err := tx.QueryContext(ctx, db.q(`SELECT ri.indicator_id FROM report_indicators ri JOIN indicators i ON i.id = ri.indicator_id
-					WHERE ri.report_seq = ? AND ri.role <> 'victim_contact' AND i.known_good IS NULL AND i.over_common = 0`), r)
-				if err != nil {
-					return err
-				}
-				links, err := scanInts(rows)
+				links, err := db.connecting(ctx, tx, r)
 				if err != nil {
 					return err
 				}
@@ -385,12 +392,7 @@ func (db *DB) Path(ctx context.Context, a, b string) ([]store.Step, error) {
 		for q := []int64{ra.seq}; len(q) > 0 && len(prev) < maxPathVisit; {
 			r := q[0]
 			q = q[1:]
-			rows, err := tx.QueryContext(ctx, db.q(`SELECT ri.indicator_id FROM report_indicators ri JOIN indicators i ON i.id = ri.indicator_id
-				WHERE ri.report_seq = ? AND ri.role <> 'victim_contact' AND i.known_good IS NULL AND i.over_common = 0 ORDER BY ri.indicator_id`), r)
-			if err != nil {
-				return err
-			}
-			links, err := scanInts(rows)
+			links, err := db.connecting(ctx, tx, r)
 			if err != nil {
 				return err
 			}
@@ -399,12 +401,7 @@ func (db *DB) Path(ctx context.Context, a, b string) ([]store.Step, error) {
 					continue
 				}
 				seenInd[ind] = true
-				rows, err := tx.QueryContext(ctx, db.q(`SELECT ri.report_seq FROM report_indicators ri JOIN reports r ON r.seq = ri.report_seq
-					WHERE ri.indicator_id = ? AND r.status <> 'rejected' AND ri.role <> 'victim_contact' ORDER BY ri.report_seq`), ind)
-				if err != nil {
-					return err
-				}
-				next, err := scanInts(rows)
+				next, err := db.reportsOf(ctx, tx, []int64{ind})
 				if err != nil {
 					return err
 				}
