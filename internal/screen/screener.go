@@ -103,13 +103,17 @@ func (s *Screener) Screen(ctx context.Context, text string, o Options) (Answer, 
 	a := Answer{Lang: lang, LangSeen: m.Seen(lang) && confident}
 	var modelRisk float64
 	var modelTypes []model.TypeScore
+	var wording *Signal
 	if a.LangSeen {
 		var contrib []model.Feature
-		modelRisk, modelTypes, contrib = m.Score(text, lang)
+		rulesRisk := Score(sigs).Risk
+		// Types and explanations are needed only for a verdict other than
+		// no_sign.
+		modelRisk, modelTypes, contrib = m.ScoreTypesIf(text, lang, func(mr float64) bool { return 1-(1-mr)*(1-rulesRisk) >= SuspiciousAt })
 		a.ModelRisk = &modelRisk
 		if modelRisk >= SuspiciousAt {
 			if sig, ok := wordingSignal(text, contrib, modelRisk); ok {
-				sigs = append(sigs, sig)
+				wording = &sig
 			}
 		}
 	} else {
@@ -122,14 +126,19 @@ func (s *Screener) Screen(ctx context.Context, text string, o Options) (Answer, 
 		}
 	}
 	rules := Score(sigs)
+	if wording != nil {
+		// The model's own signal explains its half; it is not counted
+		// again in the signals' half.
+		sigs = append(sigs, *wording)
+	}
 	a.RulesRisk = rules.Risk
 	risk := 1 - (1-modelRisk)*(1-rules.Risk)
-	byType := map[string]float64{}
+	var byType typeWeights
 	for _, t := range rules.TypeScores {
-		byType[t.Type] += t.Score * rules.Risk
+		byType.add(t.Type, t.Score*rules.Risk)
 	}
 	for _, t := range modelTypes {
-		byType[t.Type] += t.P * modelRisk
+		byType.add(t.Type, t.P*modelRisk)
 	}
 	a.Indicators = make([]Indicator, 0, len(matches))
 	var found []extract.Match
@@ -153,7 +162,7 @@ func (s *Screener) Screen(ctx context.Context, text string, o Options) (Answer, 
 				sigs = append(sigs, sig)
 				risk = 1 - (1-risk)*(1-sig.Weight)
 				for _, t := range answers[i].ScamTypes {
-					byType[t] += sig.Weight / float64(len(answers[i].ScamTypes))
+					byType.add(t, sig.Weight/float64(len(answers[i].ScamTypes)))
 				}
 			}
 		}
@@ -190,7 +199,25 @@ func languageFree(sigs []Signal) []Signal {
 	return out
 }
 
-func typeScores(byType map[string]float64) []TypeScore {
+// typeWeights sums weight per scam type, in taxonomy order.
+type typeWeights [32]float64
+
+// typeIndex is each scam type's place in report.ScamTypes.
+var typeIndex = func() map[string]int {
+	m := map[string]int{}
+	for i, t := range report.ScamTypes {
+		m[t.Code] = i
+	}
+	return m
+}()
+
+func (w *typeWeights) add(t string, v float64) {
+	if i, ok := typeIndex[t]; ok && i < len(w) {
+		w[i] += v
+	}
+}
+
+func typeScores(byType typeWeights) []TypeScore {
 	var total float64
 	for _, v := range byType {
 		total += v
@@ -199,9 +226,9 @@ func typeScores(byType map[string]float64) []TypeScore {
 	if total <= 0 {
 		return out
 	}
-	for _, t := range report.ScamTypes {
-		if v := byType[t.Code]; v > 0 {
-			out = append(out, TypeScore{t.Code, v / total})
+	for i, t := range report.ScamTypes {
+		if i < len(byType) && byType[i] > 0 {
+			out = append(out, TypeScore{t.Code, byType[i] / total})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
@@ -211,21 +238,13 @@ func typeScores(byType map[string]float64) []TypeScore {
 // wordingSignal explains the model's score by the wording that pushed it
 // most, where that wording is found in the text.
 func wordingSignal(text string, contrib []model.Feature, risk float64) (Signal, bool) {
-	var lower string // made only if needed: most features are found as written
 	for _, f := range contrib {
-		// A lone character or a class token ("<url>") explains nothing.
+		// A lone character or a class token ("<url>") explains nothing;
+		// features are lower-cased, so one written otherwise is passed over.
 		if f.Weight <= 0 || strings.HasPrefix(f.Text, "<") || utf8.RuneCountInString(f.Text) < 2 {
 			continue
 		}
 		i := strings.Index(text, f.Text)
-		if i < 0 {
-			if lower == "" {
-				if lower = strings.ToLower(text); len(lower) != len(text) {
-					lower = text // offsets would not match
-				}
-			}
-			i = strings.Index(lower, f.Text)
-		}
 		if i < 0 {
 			continue
 		}

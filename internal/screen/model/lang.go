@@ -39,7 +39,8 @@ func Detect(text string) (lang string, confident bool) {
 			}
 		case r >= 0x0E00 && r <= 0x0E7F:
 			thai++
-		case unicode.Is(unicode.Han, r):
+		case r >= 0x4E00 && r <= 0x9FFF || unicode.Is(unicode.Han, r):
+			// The common CJK block first: unicode.Is searches tables.
 			han++
 		case unicode.In(r, unicode.Hiragana, unicode.Katakana):
 			kana++
@@ -119,19 +120,46 @@ var stopIndex = func() map[string][]string {
 // detectPrefix is how much of a text Detect reads.
 const detectPrefix = 512
 
+// latinLangs are the Latin-script languages told apart by stop words, in
+// the order that breaks ties; latinIndex finds one's place.
+var latinLangs = [...]string{LangEn, LangID, LangVi, "ms", "tl", "es", "fr", "pt", "de", "nl"}
+
+var latinIndex = func() map[string]int {
+	m := map[string]int{}
+	for i, l := range latinLangs {
+		m[l] = i
+	}
+	return m
+}()
+
 func detectLatin(text string, letters, viLetters int) (string, bool) {
 	if viLetters >= 2 && viLetters*20 >= letters {
 		return LangVi, viLetters >= 4
 	}
-	score := map[string]float64{}
+	var score [len(latinLangs)]float64
 	var buf [32]byte
 	words := 0
 	for i := 0; i < len(text); {
 		// Take the next run of letters and apostrophes, lower-cased.
 		n := 0
 		for i < len(text) {
+			if c := text[i]; c < utf8.RuneSelf {
+				// ASCII, the common case: no decoding.
+				if !(c|0x20 >= 'a' && c|0x20 <= 'z') && c != '\'' {
+					break
+				}
+				if n < len(buf) {
+					buf[n] = c | 0x20
+					if c == '\'' {
+						buf[n] = c
+					}
+					n++
+				}
+				i++
+				continue
+			}
 			r, size := utf8.DecodeRuneInString(text[i:])
-			if !unicode.IsLetter(r) && r != '\'' {
+			if !unicode.IsLetter(r) {
 				break
 			}
 			i += size
@@ -143,28 +171,30 @@ func detectLatin(text string, letters, viLetters int) (string, bool) {
 			words++
 			langs := stopIndex[string(buf[:n])]
 			for _, l := range langs {
-				score[l] += 1 / float64(len(langs))
+				score[latinIndex[l]] += 1 / float64(len(langs))
 			}
 			continue
 		}
 		_, size := utf8.DecodeRuneInString(text[i:])
 		i += size
 	}
-	best, second := "", ""
-	for _, l := range []string{LangEn, LangID, LangVi, "ms", "tl", "es", "fr", "pt", "de", "nl"} {
+	bi, si := -1, -1
+	for k := range latinLangs {
 		switch {
-		case best == "" || score[l] > score[best]:
-			best, second = l, best
-		case second == "" || score[l] > score[second]:
-			second = l
+		case bi < 0 || score[k] > score[bi]:
+			bi, si = k, bi
+		case si < 0 || score[k] > score[si]:
+			si = k
 		}
 	}
-	top, margin := score[best], score[best]-score[second]
+	best := latinLangs[bi]
+	msScore, idScore := score[latinIndex["ms"]], score[latinIndex[LangID]]
+	top, margin := score[bi], score[bi]-score[si]
 	if top == 0 {
 		return LangEn, false
 	}
 	// Malay and Indonesian: Indonesian unless Malay-only words outweigh.
-	if best == "ms" && score["ms"]-score[LangID] < 1.5 {
+	if best == "ms" && msScore-idScore < 1.5 {
 		best = LangID
 	}
 	confident := top >= 1.5 && margin >= 1 && (words < 4 || top*10 >= float64(words))

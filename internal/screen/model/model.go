@@ -75,6 +75,13 @@ const maxContrib = 8
 // script, not by language, so the score does not depend on lang; the
 // caller decides from Detect's confidence and Seen whether to trust it.
 func (m *Model) Score(text, lang string) (risk float64, types []TypeScore, contributions []Feature) {
+	return m.ScoreTypesIf(text, lang, func(risk float64) bool { return risk >= minTypeRisk })
+}
+
+// ScoreTypesIf is Score, naming scam types and contributions only when
+// wantTypes(risk) says they are needed: the type model costs as much again
+// as the risk model.
+func (m *Model) ScoreTypesIf(text, lang string, wantTypes func(risk float64) bool) (risk float64, types []TypeScore, contributions []Feature) {
 	x, _ := m.pool.Get().(*extractor)
 	if x == nil {
 		x = new(extractor)
@@ -84,6 +91,19 @@ func (m *Model) Score(text, lang string) (risk float64, types []TypeScore, contr
 	vNgram, _ := values(feats)
 
 	mask := uint32(1)<<m.bits - 1
+	z := m.bias
+	for _, f := range feats {
+		v := vNgram
+		if f.kind == kindShape {
+			v = 1
+		}
+		z += m.w[f.hash&mask] * v
+	}
+	risk = sigmoid(float64(z))
+	if !wantTypes(risk) {
+		// No details wanted: the common case costs one pass.
+		return risk, nil, nil
+	}
 	// Keep the largest effects on distinct features; a repeated feature
 	// shows its effect once.
 	var top [maxContrib]struct {
@@ -93,7 +113,6 @@ func (m *Model) Score(text, lang string) (risk float64, types []TypeScore, contr
 	}
 	nTop, low := 0, 0
 	var floor float32 // the smallest |effect| kept, once top is full
-	z := m.bias
 	for i, f := range feats {
 		v := vNgram
 		if f.kind == kindShape {
@@ -101,7 +120,6 @@ func (m *Model) Score(text, lang string) (risk float64, types []TypeScore, contr
 		}
 		b := f.hash & mask
 		c := m.w[b] * v
-		z += c
 		a := abs32(c)
 		if a <= floor || c == 0 {
 			continue
@@ -133,8 +151,6 @@ func (m *Model) Score(text, lang string) (risk float64, types []TypeScore, contr
 		}
 		floor = abs32(top[low].c)
 	}
-	risk = sigmoid(float64(z))
-
 	contributions = make([]Feature, 0, nTop)
 	for _, t := range top[:nTop] {
 		contributions = append(contributions, Feature{Text: describe(text, feats[t.f]), Weight: float64(t.c)})
@@ -142,7 +158,7 @@ func (m *Model) Score(text, lang string) (risk float64, types []TypeScore, contr
 	slices.SortStableFunc(contributions, func(a, b Feature) int {
 		return cmp.Compare(math.Abs(b.Weight), math.Abs(a.Weight))
 	})
-	if risk >= minTypeRisk {
+	if wantTypes(risk) {
 		types = m.typeScores(feats, vNgram)
 	}
 	return risk, types, contributions
