@@ -101,6 +101,17 @@ var latinStop = map[string][]string{
 	LangVi: {"cua", "va", "cac", "khong", "duoc", "quy", "khach", "tai", "den", "voi", "nhan", "ban", "la", "trong", "cho", "tien", "soan", "gui", "ngay", "thang", "dong", "chi", "tiet", "hang", "nhung", "nay", "se", "da", "vui", "long", "lien", "he", "tk", "tb", "dang", "ky", "goi", "cuoc", "mien", "phi", "nguoi", "toi", "anh", "em", "chi", "oi", "nha", "roi", "di", "vay", "thi", "hay", "ma", "mot", "hon", "tu", "ve", "sau", "truoc", "theo", "tra", "dung", "thue", "bao", "ngan", "trieu", "dich", "vu"},
 }
 
+// maxStop is the length in bytes of the longest stop word.
+var maxStop = func() int {
+	n := 0
+	for _, words := range latinStop {
+		for _, w := range words {
+			n = max(n, len(w))
+		}
+	}
+	return n
+}()
+
 // stopIndex maps a lower-cased word to the languages listing it.
 var stopIndex = func() map[string][]string {
 	idx := map[string][]string{}
@@ -169,6 +180,9 @@ func detectLatin(text string, letters, viLetters int) (string, bool) {
 		}
 		if n > 0 {
 			words++
+			if n > maxStop {
+				continue // longer than any stop word: no lookup
+			}
 			langs := stopIndex[string(buf[:n])]
 			for _, l := range langs {
 				score[latinIndex[l]] += 1 / float64(len(langs))
