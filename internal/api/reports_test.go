@@ -272,7 +272,8 @@ func TestBadReports(t *testing.T) {
 	}
 }
 
-// FuzzReports: no body makes report creation answer 5xx or panic.
+// FuzzReports: no body makes report creation, lookups or screening answer
+// 5xx or panic.
 func FuzzReports(f *testing.F) {
 	for _, s := range []string{`{"narrative":"加微信 abc_123456"}`, `{"loss":{"amount":"1e400","currency":"USD"},"narrative":"x"}`,
 		`{"indicators":[{"value":"0x52908400098527886E0F7030069857D2E4169EE7"}]}`, `{"occurred_at":"0001-01-01T00:00:00Z","narrative":"x"}`} {
@@ -280,7 +281,7 @@ func FuzzReports(f *testing.F) {
 	}
 	h := newHandler(f, Config{MaxBody: 1 << 16, ReportBurst: 1 << 30, ReportsPerHour: 1 << 30})
 	f.Fuzz(func(t *testing.T, body string) {
-		for _, path := range []string{"/api/v1/reports", "/api/v1/lookup"} {
+		for _, path := range []string{"/api/v1/reports", "/api/v1/lookup", "/api/v1/screen"} {
 			req := httptest.NewRequest("POST", path, strings.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
 			rec := httptest.NewRecorder()
