@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
 )
@@ -112,20 +113,33 @@ var maxStop = func() int {
 	return n
 }()
 
-// stopIndex maps a lower-cased word to the languages listing it.
-var stopIndex = func() map[string][]string {
-	idx := map[string][]string{}
+// stopPacked maps a stop word of up to 8 bytes, packed into an integer, to
+// the set of latinLangs listing it (bit i for latinLangs[i]); stopLong
+// holds the longer ones. Integer keys spare hashing a string per word.
+var stopPacked, stopLong = func() (map[uint64]uint16, map[string]uint16) {
+	short, long := map[uint64]uint16{}, map[string]uint16{}
 	for lang, words := range latinStop {
-		seen := map[string]bool{}
 		for _, w := range words {
-			if !seen[w] {
-				seen[w] = true
-				idx[w] = append(idx[w], lang)
+			if len(w) <= 8 {
+				short[pack([]byte(w))] |= 1 << latinIndex[lang]
+			} else {
+				long[w] |= 1 << latinIndex[lang]
 			}
 		}
 	}
-	return idx
+	return short, long
 }()
+
+// pack packs up to 8 bytes into an integer, with the length in the top
+// byte's spare room so "a" and "a\x00" differ.
+func pack(b []byte) uint64 {
+	var v uint64
+	for _, c := range b {
+		v = v<<8 | uint64(c)
+	}
+	return v ^ uint64(len(b))<<60
+}
+
 
 // detectLatin decides among the Latin-script languages.
 // detectPrefix is how much of a text Detect reads.
@@ -183,9 +197,17 @@ func detectLatin(text string, letters, viLetters int) (string, bool) {
 			if n > maxStop {
 				continue // longer than any stop word: no lookup
 			}
-			langs := stopIndex[string(buf[:n])]
-			for _, l := range langs {
-				score[latinIndex[l]] += 1 / float64(len(langs))
+			var set uint16
+			if n <= 8 {
+				set = stopPacked[pack(buf[:n])]
+			} else {
+				set = stopLong[string(buf[:n])]
+			}
+			if set != 0 {
+				w := 1 / float64(bits.OnesCount16(set))
+				for ; set != 0; set &= set - 1 {
+					score[bits.TrailingZeros16(set)] += w
+				}
 			}
 			continue
 		}
