@@ -101,22 +101,7 @@ func (s *Screener) Screen(ctx context.Context, text string, o Options) (Answer, 
 		lang, confident = model.Detect(text)
 	}
 	a := Answer{Lang: lang, LangSeen: m.Seen(lang) && confident}
-	var modelRisk float64
-	var modelTypes []model.TypeScore
-	var wording *Signal
-	if a.LangSeen {
-		var contrib []model.Feature
-		rulesRisk := Score(sigs).Risk
-		// Types and explanations are needed only for a verdict other than
-		// no_sign.
-		modelRisk, modelTypes, contrib = m.ScoreTypesIf(text, lang, func(mr float64) bool { return 1-(1-mr)*(1-rulesRisk) >= SuspiciousAt })
-		a.ModelRisk = &modelRisk
-		if modelRisk >= SuspiciousAt {
-			if sig, ok := wordingSignal(text, contrib, modelRisk); ok {
-				wording = &sig
-			}
-		}
-	} else {
+	if !a.LangSeen {
 		sigs = languageFree(sigs)
 		switch {
 		case lang == "" || !confident:
@@ -126,6 +111,21 @@ func (s *Screener) Screen(ctx context.Context, text string, o Options) (Answer, 
 		}
 	}
 	rules := Score(sigs)
+	var modelRisk float64
+	var modelTypes []model.TypeScore
+	var wording *Signal
+	if a.LangSeen {
+		var contrib []model.Feature
+		// Types and explanations are needed only for a verdict other than
+		// no_sign.
+		modelRisk, modelTypes, contrib = m.ScoreTypesIf(text, lang, func(mr float64) bool { return 1-(1-mr)*(1-rules.Risk) >= SuspiciousAt })
+		a.ModelRisk = &modelRisk
+		if modelRisk >= SuspiciousAt {
+			if sig, ok := wordingSignal(text, contrib, modelRisk); ok {
+				wording = &sig
+			}
+		}
+	}
 	if wording != nil {
 		// The model's own signal explains its half; it is not counted
 		// again in the signals' half.
