@@ -34,26 +34,44 @@ func Score(sigs []Signal) Result {
 	r := Result{Signals: sigs, Verdict: VerdictNoSign}
 	notRisk := 1.0
 	damp := 1.0
-	seen := map[string]float64{}
-	byType := map[string]float64{}
+	// A text holds a handful of signals: a slice searched in order costs
+	// less than a map.
+	type seenID struct {
+		id     string
+		factor float64
+	}
+	var seenBuf [16]seenID
+	seen := seenBuf[:0]
+	find := func(id string) int {
+		for i := range seen {
+			if seen[i].id == id {
+				return i
+			}
+		}
+		return -1
+	}
+	var byType typeWeights
 	for _, s := range sigs {
+		i := find(s.ID)
 		if s.Weight < 0 {
-			if _, dup := seen[s.ID]; !dup {
+			if i < 0 {
 				damp *= max(0, 1+s.Weight)
-				seen[s.ID] = 1
+				seen = append(seen, seenID{s.ID, 1})
 			}
 			continue
 		}
-		f, ok := seen[s.ID]
-		if !ok {
-			f = 1
+		f := 1.0
+		if i >= 0 {
+			f = seen[i].factor
+			seen[i].factor *= repeatDecay
+		} else {
+			seen = append(seen, seenID{s.ID, repeatDecay})
 		}
-		seen[s.ID] = f * repeatDecay
 		w := min(1, s.Weight*f)
 		notRisk *= 1 - w
 		d := defFor(s.ID)
 		for _, t := range d.Types {
-			byType[t.Type] += w * t.Weight
+			byType.add(t.Type, w*t.Weight)
 		}
 	}
 	r.Risk = min(1, max(0, (1-notRisk)*damp))
@@ -62,8 +80,8 @@ func Score(sigs []Signal) Result {
 		total += v
 	}
 	if total > 0 {
-		for _, t := range report.ScamTypes { // taxonomy order breaks ties
-			if v := byType[t.Code]; v > 0 {
+		for i, t := range report.ScamTypes { // taxonomy order breaks ties
+			if v := byType[i]; v > 0 {
 				r.TypeScores = append(r.TypeScores, TypeScore{t.Code, v / total})
 			}
 		}
