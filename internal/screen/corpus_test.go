@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"vigil/internal/datasets"
 	"vigil/internal/extract"
@@ -153,4 +154,33 @@ func BenchmarkExtractOnly(b *testing.B) {
 			x.Extract(m.Text)
 		}
 	}
+}
+
+// BenchmarkScreenOverExtract measures screening and extraction alone in
+// turns, message by message, so that the machine's drift hits both alike,
+// and reports how many times extraction's cost screening adds
+// (screen/extract - 1; the target is at most 3).
+func BenchmarkScreenOverExtract(b *testing.B) {
+	ms := corpus(b, datasets.BenchSources, 0)
+	// Each side has its own extractor: neither profits from values the
+	// other's extractor has remembered.
+	x := extract.New(extract.Options{})
+	s := &Screener{X: extract.New(extract.Options{})}
+	ctx := context.Background()
+	var tx, ts time.Duration
+	for b.Loop() {
+		for _, m := range ms {
+			t0 := time.Now()
+			x.Extract(m.Text)
+			t1 := time.Now()
+			if _, err := s.Screen(ctx, m.Text, Options{}); err != nil {
+				b.Fatal(err)
+			}
+			tx += t1.Sub(t0)
+			ts += time.Since(t1)
+		}
+	}
+	b.ReportMetric(float64(ts)/float64(tx)-1, "added×extract")
+	b.ReportMetric(float64(tx.Milliseconds())/float64(b.N), "extract-ms/pass")
+	b.ReportMetric(float64(ts.Milliseconds())/float64(b.N), "screen-ms/pass")
 }
