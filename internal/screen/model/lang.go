@@ -140,7 +140,6 @@ func pack(b []byte) uint64 {
 	return v ^ uint64(len(b))<<60
 }
 
-
 // detectLatin decides among the Latin-script languages.
 // detectPrefix is how much of a text Detect reads.
 const detectPrefix = 512
