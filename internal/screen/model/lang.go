@@ -140,7 +140,6 @@ func pack(b []byte) uint64 {
 	return v ^ uint64(len(b))<<60
 }
 
-// detectLatin decides among the Latin-script languages.
 // detectPrefix is how much of a text Detect reads.
 const detectPrefix = 512
 
@@ -156,6 +155,7 @@ var latinIndex = func() map[string]int {
 	return m
 }()
 
+// detectLatin decides among the Latin-script languages.
 func detectLatin(text string, letters, viLetters int) (string, bool) {
 	if viLetters >= 2 && viLetters*20 >= letters {
 		return LangVi, viLetters >= 4
