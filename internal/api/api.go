@@ -94,7 +94,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Regis
 		lookup:  &lookup.Service{X: x, Store: cfg.Store},
 		limiter: newLimiter(cfg.ReportsPerHour, cfg.ReportBurst)}
 	s.screener = &screen.Screener{X: x, Known: s.lookup}
-	s.web = web.New(web.Config{Lookup: s.lookup, Submit: webSubmitter{s}, Log: log})
+	s.web = web.New(web.Config{Lookup: s.lookup, Screen: s.screener, Submit: webSubmitter{s}, Log: log})
 	return s.routes(), nil
 }
 

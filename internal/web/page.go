@@ -105,7 +105,7 @@ var templateFS embed.FS
 // string.
 func parsePages() map[string]*template.Template {
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"home", "check", "report", "thanks", "error"} {
+	for _, name := range []string{"home", "check", "report", "thanks", "error", "screen"} {
 		t := template.New(name).Option("missingkey=error")
 		pages[name] = template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}

@@ -10,6 +10,8 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /report", s.handle(s.reportForm))
 	mux.Handle("POST /report", s.handle(sameOrigin(s.submitReport)))
 	mux.Handle("GET /report/thanks", s.handle(s.thanks))
+	mux.Handle("GET /screen", s.handle(s.screenForm))
+	mux.Handle("POST /screen", s.handle(sameOrigin(s.screenText)))
 	mux.HandleFunc("GET /static/style.css", serveStyle)
 	return s.pagesForUnrouted(mux)
 }

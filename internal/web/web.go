@@ -14,6 +14,7 @@ import (
 
 	"vigil/internal/lookup"
 	"vigil/internal/report"
+	"vigil/internal/screen"
 )
 
 // Submitter stores a report from the public; client identifies the
@@ -26,6 +27,8 @@ type Submitter interface {
 type Config struct {
 	Lookup *lookup.Service
 	Submit Submitter
+	// Screen screens pasted texts (a default screener over Lookup when nil).
+	Screen *screen.Screener
 	// Log receives server errors (nil: discard).
 	Log *slog.Logger
 }
@@ -49,15 +52,19 @@ const maxForm = 256 << 10
 
 // server holds what the handlers share.
 type server struct {
-	lookup *lookup.Service
-	submit Submitter
-	log    *slog.Logger
-	pages  map[string]*template.Template
+	lookup   *lookup.Service
+	screener *screen.Screener
+	submit   Submitter
+	log      *slog.Logger
+	pages    map[string]*template.Template
 }
 
 // New returns the web page's handler. Its templates are parsed here, once.
 func New(cfg Config) http.Handler {
-	s := &server{lookup: cfg.Lookup, submit: cfg.Submit, log: cfg.Log, pages: parsePages()}
+	s := &server{lookup: cfg.Lookup, screener: cfg.Screen, submit: cfg.Submit, log: cfg.Log, pages: parsePages()}
+	if s.screener == nil && cfg.Lookup != nil {
+		s.screener = &screen.Screener{X: cfg.Lookup.X, Known: cfg.Lookup}
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
