@@ -25,7 +25,10 @@ func (s *Server) lookupOne(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, a)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, err = w.Write(append(a.AppendJSON(make([]byte, 0, 512)), '\n'))
+	return err
 }
 
 type batchRequest struct {

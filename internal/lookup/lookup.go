@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"vigil/internal/extract"
@@ -78,6 +79,11 @@ func (s *Service) Batch(ctx context.Context, qs []string, kind indicator.Kind, r
 	readings := make([][]extract.Match, len(qs))
 	var keys []store.Key
 	for i, q := range qs {
+		if m, ok := s.stored(q, kind); ok {
+			readings[i] = []extract.Match{m}
+			keys = append(keys, store.Key{Kind: m.Kind, Value: m.Value})
+			continue
+		}
 		ms, err := report.Interpret(s.X, q, kind, region)
 		if err != nil {
 			continue
@@ -126,6 +132,55 @@ func (s *Service) Batch(ctx context.Context, qs []string, kind indicator.Kind, r
 		out[i] = a
 	}
 	return out, nil
+}
+
+// holder is a store that can tell at once whether it holds a key.
+type holder interface {
+	Holds(kind indicator.Kind, value string) bool
+}
+
+// walletKinds are the kinds whose canonical form people copy and paste
+// exactly as stored.
+var walletKinds = []indicator.Kind{indicator.TRX, indicator.ETH, indicator.BTC, indicator.LTC, indicator.DOGE, indicator.XRP, indicator.TON}
+
+// stored reads q without the extractor when it is already the canonical
+// form of a value the store holds: an E.164 phone number or a wallet
+// address pasted as is. Such a value was read and validated when it was
+// stored; reading it again would only cost time.
+func (s *Service) stored(q string, kind indicator.Kind) (extract.Match, bool) {
+	h, ok := s.Store.(holder)
+	if !ok {
+		return extract.Match{}, false
+	}
+	v := strings.TrimSpace(q)
+	if len(v) < 8 || len(v) > 100 || strings.ContainsAny(v, " \t\n") {
+		return extract.Match{}, false
+	}
+	var try []indicator.Kind
+	switch {
+	case v[0] == '+' && allDigits(v[1:]):
+		try = []indicator.Kind{indicator.Phone}
+	case len(v) >= 25:
+		try = walletKinds
+	}
+	for _, k := range try {
+		if kind != "" && k != kind {
+			continue
+		}
+		if h.Holds(k, v) {
+			return extract.Match{Kind: k, Value: v, Raw: v, End: len(v), Confidence: 1}, true
+		}
+	}
+	return extract.Match{}, false
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func answer(q string, m extract.Match, info store.IndicatorInfo, now time.Time) Answer {

@@ -56,3 +56,50 @@ func TestAsk(t *testing.T) {
 		t.Errorf("too many: %v", err)
 	}
 }
+
+// lookupsOnly hides a store's key index, so that every value is read by
+// the extractor.
+type lookupsOnly struct{ store.Lookups }
+
+// TestStoredValuesReadAsTheExtractorWould: an E.164 number or a wallet
+// the store holds, answered without the extractor, gets the answer the
+// extractor's reading gets.
+func TestStoredValuesReadAsTheExtractorWould(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "v.db"), sqlstore.Options{LookupIndex: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	r := &report.Report{Kind: "scam", ScamType: "investment", Channel: "telegram", Narrative: "x", Status: "new", Reporter: "a", Source: "api",
+		Indicators: []report.Link{
+			{Kind: "phone", Value: "+8613800138000", Role: report.RoleScammerContact, Origin: "named"},
+			{Kind: "trx", Value: "TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp", Role: report.RolePayment, Origin: "named"},
+		}}
+	if _, _, err := db.AddReport(ctx, r, store.Idempotency{}); err != nil {
+		t.Fatal(err)
+	}
+	for !db.IndexReady() {
+		time.Sleep(5 * time.Millisecond)
+	}
+	now := time.Now()
+	x := extract.New(extract.Options{})
+	fast := &Service{X: x, Store: db, Now: func() time.Time { return now }}
+	slow := &Service{X: x, Store: lookupsOnly{db}, Now: func() time.Time { return now }}
+	for _, q := range []string{"+8613800138000", " TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp ", "+8613900139000"} {
+		if _, ok := fast.stored(q, ""); ok != (q != "+8613900139000") {
+			t.Errorf("%q: fast path taken %v", q, ok)
+		}
+		a, err := fast.Ask(ctx, q, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := slow.Ask(ctx, q, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Kind != b.Kind || a.Value != b.Value || a.Known != b.Known || a.Reports != b.Reports || a.Confidence != b.Confidence || a.NetworkID != b.NetworkID {
+			t.Errorf("%q: fast %+v, slow %+v", q, a, b)
+		}
+	}
+}

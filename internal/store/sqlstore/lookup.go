@@ -105,3 +105,14 @@ func (db *DB) sourceNames(ctx context.Context, set int64) ([]string, error) {
 // IndexReady reports whether lookups go through the in-memory key index
 // (loaded in the background after Open).
 func (db *DB) IndexReady() bool { return db.index.ready.Load() }
+
+// Holds reports whether the store surely holds an indicator row for the
+// key: the in-memory key index is loaded and has it. False means "not
+// known here", not "absent".
+func (db *DB) Holds(kind indicator.Kind, value string) bool {
+	if !db.index.ready.Load() {
+		return false
+	}
+	_, ok := db.index.get(kind, value)
+	return ok
+}
