@@ -102,6 +102,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Regis
 type webSubmitter struct{ s *Server }
 
 func (w webSubmitter) SubmitReport(ctx context.Context, r *report.Report, client string) (string, error) {
+	client = network(client) // the web form gives the host address
 	if !w.s.limiter.allow(client) {
 		return "", web.ErrRateLimited
 	}

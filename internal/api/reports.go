@@ -129,14 +129,20 @@ func (s *Server) submit(ctx context.Context, rep *report.Report, client string, 
 	return s.store.AddReport(ctx, rep, idem)
 }
 
-// client names the network a request comes from: the /24 of an IPv4
-// address, the /48 of an IPv6 one (a household or an office, not a
-// device), which is what rate limits and reporter identity key on.
+// client names the network a request comes from (see network).
 func (s *Server) client(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
+	return network(host)
+}
+
+// network names the network of an address: the /24 of an IPv4 address,
+// the /48 of an IPv6 one (a household or an office, not a device), which
+// is what rate limits and reporter identity key on, for the API and the
+// web form alike.
+func network(host string) string {
 	a, err := netip.ParseAddr(host)
 	if err != nil {
 		return host

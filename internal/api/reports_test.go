@@ -334,3 +334,21 @@ func TestScreen(t *testing.T) {
 		t.Errorf("no text: %d", code)
 	}
 }
+
+// TestWebAndAPIShareTheLimit: a report through the web form and one through
+// the API from the same network draw on one allowance.
+func TestWebAndAPIShareTheLimit(t *testing.T) {
+	srv := newServerWith(t, Config{ReportBurst: 1, ReportsPerHour: 1})
+	res, err := http.PostForm(srv.URL+"/report", map[string][]string{"narrative": {"加微信 scam_agent01 刷单"}, "scam_type": {"task"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode >= 400 {
+		t.Fatalf("web report: %d", res.StatusCode)
+	}
+	c := client{t: t, base: srv.URL}
+	if code, _, body := c.do("POST", "/api/v1/reports", `{"narrative":"second"}`); code != 429 {
+		t.Errorf("second report from the same network through the API: %d %s", code, body)
+	}
+}

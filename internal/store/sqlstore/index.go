@@ -22,7 +22,11 @@ import (
 // is caught by comparing the row's kind and value, and answered by the
 // (kind, value) index instead.
 type keyIndex struct {
-	seed  maphash.Seed
+	seed maphash.Seed
+	// on is set when the index is followed (Options.LookupIndex); off, it
+	// keeps nothing, so importing millions of rows does not grow a map no
+	// lookup will read.
+	on    bool
 	ready atomic.Bool
 	// gen counts writes whose rows were not added here (bulk listing);
 	// caughtUp is the gen the refresher has read past. While it lags, a
@@ -67,7 +71,7 @@ type keyID struct {
 }
 
 func (x *keyIndex) add(rows []keyID) {
-	if len(rows) == 0 {
+	if !x.on || len(rows) == 0 {
 		return
 	}
 	x.mu.Lock()

@@ -38,13 +38,13 @@ func (db *DB) Lookup(ctx context.Context, keys []store.Key) ([]store.IndicatorIn
 				continue
 			}
 			if ok {
-				if found, err = db.lookupRow(db.byID.QueryRowContext(qctx, id), k, &out[i]); err == nil && found {
+				if found, err = db.lookupRow(ctx, db.byID.QueryRowContext(qctx, id), k, &out[i]); err == nil && found {
 					continue
 				}
 			}
 		}
 		if err == nil {
-			_, err = db.lookupRow(db.byKey.QueryRowContext(qctx, string(k.Kind), k.Value), k, &out[i])
+			_, err = db.lookupRow(ctx, db.byKey.QueryRowContext(qctx, string(k.Kind), k.Value), k, &out[i])
 		}
 		if err != nil {
 			return nil, fmt.Errorf("store: lookup: %w", err)
@@ -54,7 +54,7 @@ func (db *DB) Lookup(ctx context.Context, keys []store.Key) ([]store.IndicatorIn
 }
 
 // lookupRow reads a lookup row into info if it is the row of k.
-func (db *DB) lookupRow(row *sql.Row, k store.Key, info *store.IndicatorInfo) (bool, error) {
+func (db *DB) lookupRow(ctx context.Context, row *sql.Row, k store.Key, info *store.IndicatorInfo) (bool, error) {
 	var kind, value string
 	var first, last sql.NullInt64
 	var types, sources int64
@@ -71,7 +71,7 @@ func (db *DB) lookupRow(row *sql.Row, k store.Key, info *store.IndicatorInfo) (b
 	r.Key = k
 	r.FirstSeen, r.LastSeen = fromMS(first), fromMS(last)
 	r.ScamTypes = report.ScamTypesOf(types)
-	if r.Sources, err = db.sourceNames(context.Background(), sources); err != nil {
+	if r.Sources, err = db.sourceNames(ctx, sources); err != nil {
 		return false, err
 	}
 	r.KnownGood, r.NetworkID, r.OverCommon = kg.String, net.String, oc != 0

@@ -96,6 +96,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if !opts.LookupIndex {
 		return db, nil
 	}
+	db.index.on = true
 	fctx, stop := context.WithCancel(context.Background())
 	db.stop = stop
 	db.following.Add(1)
