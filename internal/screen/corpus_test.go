@@ -78,10 +78,9 @@ func FuzzSignals(f *testing.F) {
 	})
 }
 
-// BenchmarkSignals measures Signals alone on one core over the throughput
-// corpora, with the extractor's matches computed beforehand (screening is
-// given them, it does not extract again).
-func BenchmarkSignals(b *testing.B) {
+// benchTexts returns the throughput corpora with the extractor's matches
+// of each text, and sets the benchmark's bytes per pass.
+func benchTexts(b *testing.B) ([]datasets.Message, [][]extract.Match) {
 	ms := corpus(b, datasets.BenchSources, 0)
 	matches := make([][]extract.Match, len(ms))
 	var size int64
@@ -92,6 +91,14 @@ func BenchmarkSignals(b *testing.B) {
 	load()
 	b.SetBytes(size)
 	b.ResetTimer()
+	return ms, matches
+}
+
+// BenchmarkSignals measures Signals alone on one core over the throughput
+// corpora, with the extractor's matches computed beforehand (screening is
+// given them, it does not extract again).
+func BenchmarkSignals(b *testing.B) {
+	ms, matches := benchTexts(b)
 	for b.Loop() {
 		for i, m := range ms {
 			Signals(m.Text, KindMessage, matches[i])
@@ -101,16 +108,7 @@ func BenchmarkSignals(b *testing.B) {
 
 // BenchmarkRulesOnly adds scoring and the language guess.
 func BenchmarkRulesOnly(b *testing.B) {
-	ms := corpus(b, datasets.BenchSources, 0)
-	matches := make([][]extract.Match, len(ms))
-	var size int64
-	for i, m := range ms {
-		matches[i] = extractor.Extract(m.Text).Matches
-		size += int64(len(m.Text))
-	}
-	load()
-	b.SetBytes(size)
-	b.ResetTimer()
+	ms, matches := benchTexts(b)
 	for b.Loop() {
 		for i, m := range ms {
 			RulesOnly(m.Text, KindMessage, matches[i])
@@ -122,15 +120,9 @@ func BenchmarkRulesOnly(b *testing.B) {
 // same texts: screening (extraction, signals, language, model) against
 // extraction alone. docs/benchmarks.md reports the ratio.
 func BenchmarkScreenCorpus(b *testing.B) {
-	ms := corpus(b, datasets.BenchSources, 0)
+	ms, _ := benchTexts(b)
 	s := &Screener{X: extract.New(extract.Options{})}
-	var size int64
-	for _, m := range ms {
-		size += int64(len(m.Text))
-	}
-	b.SetBytes(size)
 	ctx := context.Background()
-	b.ResetTimer()
 	for b.Loop() {
 		for _, m := range ms {
 			if _, err := s.Screen(ctx, m.Text, Options{}); err != nil {
@@ -141,14 +133,8 @@ func BenchmarkScreenCorpus(b *testing.B) {
 }
 
 func BenchmarkExtractOnly(b *testing.B) {
-	ms := corpus(b, datasets.BenchSources, 0)
+	ms, _ := benchTexts(b)
 	x := extract.New(extract.Options{})
-	var size int64
-	for _, m := range ms {
-		size += int64(len(m.Text))
-	}
-	b.SetBytes(size)
-	b.ResetTimer()
 	for b.Loop() {
 		for _, m := range ms {
 			x.Extract(m.Text)
