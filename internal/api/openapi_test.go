@@ -231,10 +231,8 @@ func TestOpenAPIOperationIDs(t *testing.T) {
 // oaClient sends requests to a server and checks every exchange against
 // the OpenAPI document.
 type oaClient struct {
-	t     *testing.T
-	v     validator.Validator
-	base  string
-	token string
+	client
+	v validator.Validator
 	// ops are the document's operations ("GET /api/v1/reports/{id}") and
 	// whether a request exercised each.
 	ops map[string]bool
@@ -253,7 +251,7 @@ func newOAClient(t *testing.T, v validator.Validator, base string) *oaClient {
 	if err := json.Unmarshal(openapiDoc, &doc); err != nil {
 		t.Fatal(err)
 	}
-	c := &oaClient{t: t, v: v, base: base, ops: map[string]bool{}}
+	c := &oaClient{client: client{t: t, base: base}, v: v, ops: map[string]bool{}}
 	for path, ops := range doc.Paths {
 		for method := range ops {
 			c.ops[strings.ToUpper(method)+" "+path] = false
@@ -267,29 +265,6 @@ func (c *oaClient) with(token string) *oaClient {
 	d := *c
 	d.token = token
 	return &d
-}
-
-// request builds a request; headers are name, value pairs.
-func (c *oaClient) request(method, path, body string, headers []string) *http.Request {
-	c.t.Helper()
-	var r io.Reader = http.NoBody
-	if body != "" {
-		r = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, c.base+path, r)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	return req
 }
 
 // call sends a request, wants the status, and checks the exchange against

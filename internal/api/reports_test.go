@@ -16,10 +16,14 @@ type client struct {
 	token string
 }
 
-// do sends a request and returns the status, headers and body.
-func (c client) do(method, path, body string, headers ...string) (int, http.Header, string) {
+// request builds a request; headers are name, value pairs.
+func (c client) request(method, path, body string, headers []string) *http.Request {
 	c.t.Helper()
-	req, err := http.NewRequest(method, c.base+path, strings.NewReader(body))
+	var r io.Reader = http.NoBody
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, c.base+path, r)
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -32,7 +36,13 @@ func (c client) do(method, path, body string, headers ...string) (int, http.Head
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	res, err := http.DefaultClient.Do(req)
+	return req
+}
+
+// do sends a request and returns the status, headers and body.
+func (c client) do(method, path, body string, headers ...string) (int, http.Header, string) {
+	c.t.Helper()
+	res, err := http.DefaultClient.Do(c.request(method, path, body, headers))
 	if err != nil {
 		c.t.Fatal(err)
 	}
