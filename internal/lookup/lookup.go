@@ -77,6 +77,7 @@ func (s *Service) Batch(ctx context.Context, qs []string, kind indicator.Kind, r
 		return nil, fmt.Errorf("%w: %d values, at most %d", ErrInvalid, len(qs), MaxBatch)
 	}
 	readings := make([][]extract.Match, len(qs))
+	unread := make([]error, len(qs))
 	var keys []store.Key
 	for i, q := range qs {
 		if m, ok := s.stored(q, kind); ok {
@@ -86,6 +87,7 @@ func (s *Service) Batch(ctx context.Context, qs []string, kind indicator.Kind, r
 		}
 		ms, err := report.Interpret(s.X, q, kind, region)
 		if err != nil {
+			unread[i] = err
 			continue
 		}
 		readings[i] = ms
@@ -104,9 +106,8 @@ func (s *Service) Batch(ctx context.Context, qs []string, kind indicator.Kind, r
 	out := make([]Answer, len(qs))
 	k := 0
 	for i, q := range qs {
-		if readings[i] == nil {
-			_, err := report.Interpret(s.X, q, kind, region)
-			out[i] = Answer{Query: q, Error: err.Error(), Sources: []string{}, ScamTypes: []string{}}
+		if unread[i] != nil {
+			out[i] = Answer{Query: q, Error: unread[i].Error(), Sources: []string{}, ScamTypes: []string{}}
 			continue
 		}
 		var as []Answer
