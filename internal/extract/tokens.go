@@ -594,7 +594,7 @@ func (s *scan) amountOrDate(fs, fe int, digits string, toks []numTok) bool {
 	// Decimals: "1000.00".
 	if len(toks) == 1 && len(toks[0].groups) == 1 && len(digits)-toks[0].groups[0] <= 2 {
 		sep := t[toks[0].start:toks[0].end]
-		if strings.Count(sep, ".") == 1 && strings.IndexAny(sep, " -") < 0 {
+		if strings.Count(sep, ".") == 1 && !strings.ContainsAny(sep, " -") {
 			return true
 		}
 	}

@@ -28,7 +28,7 @@ func TestDefaultParses(t *testing.T) {
 	if d := Default(); d == nil || len(d.Places()) != rows {
 		t.Fatalf("Default() has %d places, want %d", len(d.Places()), rows)
 	}
-	if Default() != Default() {
+	if first, again := Default(), Default(); first != again {
 		t.Error("Default() built the gazetteer twice")
 	}
 }
