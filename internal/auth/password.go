@@ -105,14 +105,14 @@ func parsePasswordHash(s string) (passwordHash, error) {
 	}
 	ps := strings.Split(parts[3], ",")
 	if len(ps) != 3 {
-		return h, errors.New("parameters are not m=..,t=..,p=..")
+		return h, errors.New("parameters are not of the form m=<n>,t=<n>,p=<n>")
 	}
 	var vals [3]uint64
 	for i, name := range []string{"m=", "t=", "p="} {
 		digits, ok := strings.CutPrefix(ps[i], name)
 		// No sign, no leading zero, at most 10 digits: one spelling per value.
 		if !ok || digits == "" || len(digits) > 10 || (digits[0] == '0' && len(digits) > 1) || strings.Trim(digits, "0123456789") != "" {
-			return h, errors.New("parameters are not m=..,t=..,p=..")
+			return h, errors.New("parameters are not of the form m=<n>,t=<n>,p=<n>")
 		}
 		v, err := strconv.ParseUint(digits, 10, 32)
 		if err != nil {
