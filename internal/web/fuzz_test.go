@@ -33,10 +33,29 @@ func FuzzReportForm(f *testing.F) {
 	}
 	h := newTestHandler(f, &fakeSubmitter{}, nil)
 	f.Fuzz(func(t *testing.T, body string) {
-		rec := do(h, "POST", "/report", nil, body)
+		rec := post(h, "/report", nil, body)
 		if rec.Code >= 500 {
 			t.Fatalf("status %d for %q: %s", rec.Code, body, rec.Body)
 		}
 		io.Copy(io.Discard, rec.Body)
+	})
+}
+
+// FuzzLoginForm: no form body makes the sign-in form answer 5xx or panic,
+// or sign in with anything but alice's password.
+func FuzzLoginForm(f *testing.F) {
+	for _, s := range []string{"login=alice&password=correct+horse", "", "login=alice", "password=x", "login=%zz&password=x",
+		"login=alice&password=correct+horse&login=bob", "login=" + strings.Repeat("a", 3000) + "&password=b", "login=%00&password=%ff"} {
+		f.Add(s)
+	}
+	h := newHandler(Config{Submit: &fakeSubmitter{}, Accounts: newFakeAccounts()})
+	f.Fuzz(func(t *testing.T, body string) {
+		rec := post(h, "/login", nil, body)
+		if rec.Code >= 500 {
+			t.Fatalf("status %d for %q: %s", rec.Code, body, rec.Body)
+		}
+		if c := cookieSet(rec, SessionCookie); c != nil && !strings.Contains(body, "password=correct+horse") {
+			t.Fatalf("signed in by %q", body)
+		}
 	})
 }

@@ -10,11 +10,13 @@ import (
 // for it.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// handle adapts a handlerFunc: it bounds the body, turns an error or a
-// panic into an error page, and logs server errors.
+// handle adapts a handlerFunc: it bounds the body, tells the pages who
+// is asking (visitor.go), turns an error or a panic into an error page, and
+// logs server errors.
 func (s *server) handle(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+		r = s.withVisitor(r)
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
@@ -41,6 +43,8 @@ func statusOf(err error) (int, string) {
 		return http.StatusForbidden, "err_forbidden"
 	case errors.Is(err, errTooLarge):
 		return http.StatusRequestEntityTooLarge, "err_too_large"
+	case errors.Is(err, errBadForm):
+		return http.StatusBadRequest, "err_bad_form"
 	}
 	return http.StatusInternalServerError, "err_internal"
 }
@@ -62,10 +66,11 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-// sameOrigin refuses a form posted from another site: the defence against
-// cross-site request forgery without sessions or tokens. A browser's
-// Sec-Fetch-Site must be same-origin or none; without it (older browsers),
-// an Origin must name this host. http.CrossOriginProtection applies these
+// sameOrigin refuses a form posted from another site: the first defence
+// against cross-site request forgery, which needs no cookie; the token of
+// csrf.go is the second, for browsers that send neither header. A
+// browser's Sec-Fetch-Site must be same-origin or none; without it (older
+// browsers), an Origin must name this host. http.CrossOriginProtection applies these
 // rules; it trusts Sec-Fetch-Site over Origin, so a proxy that rewrites
 // Host does not lock out every modern browser.
 func sameOrigin(h handlerFunc) handlerFunc {

@@ -42,17 +42,18 @@ func languageOf(r *http.Request) string {
 	return english
 }
 
-// page is what every page shows: its language, its strings, and the link
-// to the same page in the other language.
+// page is what every page shows: its language, its strings, the link to
+// the same page in the other language, and who is signed in.
 type page struct {
 	Lang      string
 	T         map[string]string
 	OtherLang string
 	Switch    string
+	v         *visitor
 }
 
 func newPage(r *http.Request) page {
-	p := page{Lang: languageOf(r), OtherLang: chinese}
+	p := page{Lang: languageOf(r), OtherLang: chinese, v: visitorOf(r)}
 	if p.Lang == chinese {
 		p.OtherLang = english
 	}
@@ -72,6 +73,31 @@ func (p page) Link(path string, kv ...string) string {
 	}
 	return path + "?" + q.Encode()
 }
+
+// CSRF is the token every POST form carries (csrf.go). Asking for it is
+// what makes the response set the CSRF cookie when the browser has none.
+func (p page) CSRF() string {
+	p.v.carried = true
+	return p.v.csrfToken
+}
+
+// SignedInAs says who is signed in, "" when no one is.
+func (p page) SignedInAs() string {
+	login, role, ok := p.v.account()
+	if !ok {
+		return ""
+	}
+	if name, ok := p.T["account_role_"+role]; ok {
+		role = name
+	}
+	return fmt.Sprintf(p.T["signed_in_as"], login, role)
+}
+
+// CanSignIn says whether the page offers to sign in.
+func (p page) CanSignIn() bool { return p.v.accounts != nil }
+
+// visit is the visitor the page is for.
+func (p page) visit() *visitor { return p.v }
 
 // otherLink is the address of path in the other language.
 func (p page) otherLink(path string) string {
@@ -105,21 +131,23 @@ var templateFS embed.FS
 // string.
 func parsePages() map[string]*template.Template {
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"home", "check", "report", "thanks", "error", "screen"} {
+	for _, name := range []string{"home", "check", "report", "thanks", "error", "screen", "login"} {
 		t := template.New(name).Option("missingkey=error")
 		pages[name] = template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return pages
 }
 
-// render writes the page name with status. It renders into a buffer
-// first, so a template error becomes an error page rather than half a
-// page.
-func (s *server) render(w http.ResponseWriter, status int, name string, data any) error {
+// render writes the page name with status; data embeds page. It renders
+// into a buffer first, so a template error becomes an error page rather
+// than half a page, and so the page's cookies are known before its
+// headers are written.
+func (s *server) render(w http.ResponseWriter, status int, name string, data interface{ visit() *visitor }) error {
 	var b bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&b, "layout", data); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)
 	}
+	data.visit().setCookies(w)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	// A write error is a client that went away: nothing to tell it.

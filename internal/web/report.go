@@ -15,19 +15,10 @@ func (s *server) reportForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 // submitReport reads the report form, validates it and hands it to the
-// Submitter. A form with problems comes back with the person's input kept
-// and each problem by its field.
+// Submitter, with the session of a signed-in person. A form with problems
+// comes back with the person's input kept and each problem by its field.
 func (s *server) submitReport(w http.ResponseWriter, r *http.Request) error {
 	p := newPage(r)
-	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return fmt.Errorf("%w: the limit is %d bytes", errTooLarge, tooBig.Limit)
-		}
-		rp := newReportPage(p, reportForm{})
-		rp.Problem, rp.Detail = p.T["err_form"], err.Error()
-		return s.render(w, http.StatusBadRequest, "report", rp)
-	}
 	f := readReportForm(r.PostForm)
 	rep, rows, problems := f.report()
 	if err := rep.Validate(); err != nil {
@@ -42,7 +33,7 @@ func (s *server) submitReport(w http.ResponseWriter, r *http.Request) error {
 		rp.addProblems(problems, rows)
 		return s.render(w, http.StatusBadRequest, "report", rp)
 	}
-	id, err := s.submit.SubmitReport(r.Context(), rep, clientOf(r))
+	id, err := s.submit.SubmitReport(r.Context(), rep, clientOf(r), visitorOf(r).session)
 	var invalid *report.ValidationError
 	switch {
 	case err == nil:

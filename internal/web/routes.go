@@ -2,16 +2,22 @@ package web
 
 import "net/http"
 
-// routes lists every route, top to bottom.
+// routes lists every route, top to bottom. Every POST goes through
+// posted, which refuses forged forms (csrf.go).
 func (s *server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /{$}", s.handle(s.home))
 	mux.Handle("GET /check", s.handle(s.check))
 	mux.Handle("GET /report", s.handle(s.reportForm))
-	mux.Handle("POST /report", s.handle(sameOrigin(s.submitReport)))
+	mux.Handle("POST /report", s.handle(s.posted(s.submitReport)))
 	mux.Handle("GET /report/thanks", s.handle(s.thanks))
 	mux.Handle("GET /screen", s.handle(s.screenForm))
-	mux.Handle("POST /screen", s.handle(sameOrigin(s.screenText)))
+	mux.Handle("POST /screen", s.handle(s.posted(s.screenText)))
+	if s.accounts != nil {
+		mux.Handle("GET /login", s.handle(s.loginForm))
+		mux.Handle("POST /login", s.handle(s.posted(s.signIn)))
+		mux.Handle("POST /logout", s.handle(s.posted(s.signOut)))
+	}
 	mux.HandleFunc("GET /static/style.css", serveStyle)
 	return s.pagesForUnrouted(mux)
 }

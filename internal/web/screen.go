@@ -53,15 +53,6 @@ func (s *server) screenForm(w http.ResponseWriter, r *http.Request) error {
 // screenText screens a pasted text. It comes by POST so that it stays out
 // of addresses and logs; nothing of it is stored.
 func (s *server) screenText(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return fmt.Errorf("%w: the limit is %d bytes", errTooLarge, tooBig.Limit)
-		}
-		p := newScreenPage(r, "", "")
-		p.Problem = p.T["err_form"]
-		return s.render(w, http.StatusBadRequest, "screen", p)
-	}
 	text := strings.ReplaceAll(r.PostForm.Get("text"), "\r\n", "\n")
 	kind := r.PostForm.Get("kind")
 	p := newScreenPage(r, text, kind)

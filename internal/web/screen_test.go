@@ -12,24 +12,24 @@ func TestScreenPage(t *testing.T) {
 		t.Errorf("form: %d", rec.Code)
 	}
 	lure := url.Values{"text": {"高薪招聘打字员，月薪2万，无需经验，包机票，到缅甸妙瓦底工作，护照由公司保管，加飞机详谈"}, "kind": {"job"}}.Encode()
-	rec := do(h, "POST", "/screen?lang=zh-Hans", nil, lure)
+	rec := post(h, "/screen?lang=zh-Hans", nil, lure)
 	checkBody(t, rec.Body.String(), []string{"这很像诈骗", "虚假招聘", "妙瓦底", "护照由公司保管"}, []string{"<script"})
 	if rec.Code != 200 {
 		t.Errorf("lure: %d", rec.Code)
 	}
-	rec = do(h, "POST", "/screen", nil, url.Values{"text": {"Hi mum, home by 7 for dinner"}}.Encode())
+	rec = post(h, "/screen", nil, url.Values{"text": {"Hi mum, home by 7 for dinner"}}.Encode())
 	checkBody(t, rec.Body.String(), []string{"Vigil sees no sign of a scam"}, nil)
 	// The known phone number of the fake store is named as reported.
-	rec = do(h, "POST", "/screen", nil, url.Values{"text": {"call me on +86 138 0013 8000 to claim your parcel refund"}}.Encode())
+	rec = post(h, "/screen", nil, url.Values{"text": {"call me on +86 138 0013 8000 to claim your parcel refund"}}.Encode())
 	checkBody(t, rec.Body.String(), []string{"+8613800138000", "reported to Vigil (7)"}, nil)
-	if rec := do(h, "POST", "/screen", nil, "text=+++"); rec.Code != 400 {
+	if rec := post(h, "/screen", nil, "text=+++"); rec.Code != 400 {
 		t.Errorf("empty text: %d", rec.Code)
 	}
-	if rec := do(h, "POST", "/screen", map[string]string{"Origin": "https://evil.example"}, lure); rec.Code != 403 {
+	if rec := post(h, "/screen", map[string]string{"Origin": "https://evil.example"}, lure); rec.Code != 403 {
 		t.Errorf("cross-site: %d", rec.Code)
 	}
 	xss := url.Values{"text": {"<script>alert(1)</script> 安全账户"}}.Encode()
-	if rec := do(h, "POST", "/screen", nil, xss); strings.Contains(rec.Body.String(), "<script>alert") {
+	if rec := post(h, "/screen", nil, xss); strings.Contains(rec.Body.String(), "<script>alert") {
 		t.Errorf("unescaped text in the page")
 	}
 }

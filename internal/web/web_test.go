@@ -2,9 +2,11 @@ package web
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"html"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -35,7 +37,7 @@ var (
 // fakeStore knows knownPhone and nothing else.
 type fakeStore struct{}
 
-func (fakeStore) Lookup(ctx context.Context, keys []store.Key) ([]store.IndicatorInfo, error) {
+func (fakeStore) Lookup(ctx context.Context, v store.Viewer, keys []store.Key) ([]store.IndicatorInfo, error) {
 	out := make([]store.IndicatorInfo, len(keys))
 	for i, k := range keys {
 		out[i].Key = k
@@ -50,13 +52,14 @@ func (fakeStore) Lookup(ctx context.Context, keys []store.Key) ([]store.Indicato
 
 // fakeSubmitter records what it is given and answers err.
 type fakeSubmitter struct {
-	mu      sync.Mutex
-	err     error
-	reports []*report.Report
-	clients []string
+	mu       sync.Mutex
+	err      error
+	reports  []*report.Report
+	clients  []string
+	sessions []string
 }
 
-func (f *fakeSubmitter) SubmitReport(ctx context.Context, r *report.Report, client string) (string, error) {
+func (f *fakeSubmitter) SubmitReport(ctx context.Context, r *report.Report, client, session string) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.err != nil {
@@ -64,6 +67,7 @@ func (f *fakeSubmitter) SubmitReport(ctx context.Context, r *report.Report, clie
 	}
 	f.reports = append(f.reports, r)
 	f.clients = append(f.clients, client)
+	f.sessions = append(f.sessions, session)
 	return fmt.Sprintf("r-%d", len(f.reports)), nil
 }
 
@@ -78,9 +82,26 @@ var extractor = sync.OnceValue(func() *extract.Extractor { return extract.New(ex
 
 func newTestHandler(t testing.TB, sub Submitter, log *slog.Logger) http.Handler {
 	t.Helper()
-	svc := &lookup.Service{X: extractor(), Store: fakeStore{}, Now: func() time.Time { return lastSeen }}
-	return New(Config{Lookup: svc, Submit: sub, Log: log})
+	return newHandler(Config{Submit: sub, Log: log})
 }
+
+// newHandler is New over the fake store, keyed with testKey unless cfg
+// says otherwise.
+func newHandler(cfg Config) http.Handler {
+	cfg.Lookup = &lookup.Service{X: extractor(), Store: fakeStore{}, Now: func() time.Time { return lastSeen }}
+	if cfg.CSRFKey == nil {
+		cfg.CSRFKey = testKey
+	}
+	return New(cfg)
+}
+
+// testKey keys the CSRF tokens of the test handlers; testCookie is a CSRF
+// cookie and testToken its token, as a page of the site gives them.
+var (
+	testKey    = []byte("a CSRF key for the tests only...")
+	testCookie = base64.RawURLEncoding.EncodeToString([]byte("thirty-two bytes of cookie value"))
+	testToken  = csrfToken(testKey, testCookie)
+)
 
 // do sends one request; the body of a POST is form-encoded.
 func do(h http.Handler, method, target string, header map[string]string, body string) *httptest.ResponseRecorder {
@@ -94,6 +115,15 @@ func do(h http.Handler, method, target string, header map[string]string, body st
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec
+}
+
+// post sends a form as a page of the site does: with the CSRF cookie (and
+// the cookies of header), and the token first in the body.
+func post(h http.Handler, target string, header map[string]string, body string) *httptest.ResponseRecorder {
+	hd := map[string]string{}
+	maps.Copy(hd, header)
+	hd["Cookie"] = strings.TrimPrefix(hd["Cookie"]+"; "+csrfCookie+"="+testCookie, "; ")
+	return do(h, http.MethodPost, target, hd, csrfField+"="+testToken+"&"+body)
 }
 
 // checkBody reports each want missing from the page's text (entities
@@ -236,6 +266,9 @@ func TestEscaping(t *testing.T) {
 		}
 		for _, r := range requests {
 			rec := do(h, r.method, r.path, nil, r.body)
+			if r.method == http.MethodPost {
+				rec = post(h, r.path, nil, r.body)
+			}
 			body := rec.Body.String()
 			if strings.Contains(body, "<script") || strings.Contains(body, "<img") {
 				t.Errorf("%s %s: markup from the request is on the page:\n%s", r.method, r.path, body)
@@ -246,41 +279,65 @@ func TestEscaping(t *testing.T) {
 
 // TestPageRules: every input of every page has a label, for screen
 // readers; and no page needs what the Content-Security-Policy forbids
-// (inline styles or scripts, anything from another origin).
+// (inline styles or scripts, anything from another origin), signed in or
+// not.
 func TestPageRules(t *testing.T) {
-	h := newTestHandler(t, &fakeSubmitter{}, nil)
-	inputs := regexp.MustCompile(`<(input|select|textarea)\b[^>]*>`)
-	ids := regexp.MustCompile(`\bid="([^"]+)"`)
-	inline := regexp.MustCompile(`(?i)<script|<style|\sstyle=|\son[a-z]+=|javascript:`)
-	links := regexp.MustCompile(`\s(?:href|src|action)="([^"]*)"`)
+	h := newHandler(Config{Submit: &fakeSubmitter{}, Accounts: newFakeAccounts()})
 	pages := []struct{ method, path, body string }{
 		{"GET", "/", ""}, {"GET", "/?lang=zh-Hans", ""}, {"GET", "/check?q=%2B8613800138000", ""}, {"GET", "/check?q=", ""},
 		{"GET", "/report", ""}, {"GET", "/report?lang=zh-Hans", ""}, {"POST", "/report", "loss_amount=x&value2=y&role2=z"},
-		{"GET", "/report/thanks?id=r-1", ""}, {"GET", "/nope", ""},
+		{"GET", "/report/thanks?id=r-1", ""}, {"GET", "/nope", ""}, {"GET", "/screen", ""}, {"POST", "/screen", "text=hello"},
+		{"GET", "/login", ""}, {"POST", "/login", "login=alice&password=wrong"},
 	}
 	for _, pg := range pages {
-		body := do(h, pg.method, pg.path, nil, pg.body).Body.String()
-		path := pg.method + " " + pg.path
-		if m := inline.FindString(body); m != "" {
-			t.Errorf("%s: %q is forbidden by the Content-Security-Policy", path, m)
+		// Each page as the public sees it, and with the header of a
+		// signed-in person and its sign-out form.
+		for _, cookie := range []string{"", SessionCookie + "=tok-a"} {
+			path := pg.method + " " + pg.path + " " + cookie
+			header := map[string]string{"Cookie": cookie}
+			rec := do(h, pg.method, pg.path, header, pg.body)
+			if pg.method == http.MethodPost {
+				rec = post(h, pg.path, header, pg.body)
+			}
+			if rec.Code == http.StatusForbidden || rec.Code >= 500 {
+				t.Errorf("%s: status %d", path, rec.Code)
+			}
+			checkPageRules(t, path, rec.Body.String())
 		}
-		for _, l := range links.FindAllStringSubmatch(body, -1) {
-			if !strings.HasPrefix(l[1], "/") && !strings.HasPrefix(l[1], "#") || strings.HasPrefix(l[1], "//") {
-				t.Errorf("%s: link %q leaves the site", path, l[1])
-			}
+	}
+}
+
+var (
+	inputTags  = regexp.MustCompile(`<(input|select|textarea)\b[^>]*>`)
+	idAttrs    = regexp.MustCompile(`\bid="([^"]+)"`)
+	inlineCode = regexp.MustCompile(`(?i)<script|<style|\sstyle=|\son[a-z]+=|javascript:`)
+	linkAttrs  = regexp.MustCompile(`\s(?:href|src|action)="([^"]*)"`)
+)
+
+// checkPageRules reports what on a page the Content-Security-Policy
+// forbids, links and forms that leave the site, and inputs without a
+// label.
+func checkPageRules(t *testing.T, path, body string) {
+	t.Helper()
+	if m := inlineCode.FindString(body); m != "" {
+		t.Errorf("%s: %q is forbidden by the Content-Security-Policy", path, m)
+	}
+	for _, l := range linkAttrs.FindAllStringSubmatch(body, -1) {
+		if !strings.HasPrefix(l[1], "/") && !strings.HasPrefix(l[1], "#") || strings.HasPrefix(l[1], "//") {
+			t.Errorf("%s: link %q leaves the site", path, l[1])
 		}
-		for _, tag := range inputs.FindAllString(body, -1) {
-			if strings.Contains(tag, `type="hidden"`) {
-				continue
-			}
-			m := ids.FindStringSubmatch(tag)
-			if m == nil {
-				t.Errorf("%s: %s has no id", path, tag)
-				continue
-			}
-			if !strings.Contains(body, `<label for="`+m[1]+`">`) {
-				t.Errorf("%s: %s has no label", path, tag)
-			}
+	}
+	for _, tag := range inputTags.FindAllString(body, -1) {
+		if strings.Contains(tag, `type="hidden"`) {
+			continue
+		}
+		m := idAttrs.FindStringSubmatch(tag)
+		if m == nil {
+			t.Errorf("%s: %s has no id", path, tag)
+			continue
+		}
+		if !strings.Contains(body, `<label for="`+m[1]+`">`) {
+			t.Errorf("%s: %s has no label", path, tag)
 		}
 	}
 }
