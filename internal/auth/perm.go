@@ -100,6 +100,11 @@ var keyGrantable = NewPermSet(PermLookup, PermScreen, PermReportSubmit, PermRepo
 // KeyGrantable reports whether an API key may be given p.
 func KeyGrantable(p Permission) bool { return keyGrantable.Has(p) }
 
+// KeyGrantable returns the part of s an API key may hold. Applying it when
+// a key is used, not only when it is issued, keeps a key row altered in
+// the database from granting more.
+func (s PermSet) KeyGrantable() PermSet { return s & keyGrantable }
+
 // PermSet is a set of permissions, one bit each. The zero value is empty.
 type PermSet uint64
 

@@ -248,6 +248,9 @@ func TestKeyGrantable(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("KeyGrantable (-want +got):\n%s", d)
 	}
+	if got := RolePermissions(RoleAdmin).KeyGrantable(); got != NewPermSet(want...) {
+		t.Errorf("admin's permissions a key may hold = %v, want %v", got, NewPermSet(want...))
+	}
 	if KeyGrantable("nonsense") {
 		t.Error(`KeyGrantable("nonsense") = true`)
 	}
