@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"vigil/internal/auth"
 	"vigil/internal/extract"
 	"vigil/internal/lookup"
 	"vigil/internal/report"
@@ -44,10 +45,11 @@ type Config struct {
 	Extract extract.Options
 	// Store keeps reports; required.
 	Store Store
-	// Token, when set, is the analyst token: requests with
-	// "Authorization: Bearer <Token>" see narratives and may search them,
-	// and are not rate-limited. (Accounts and roles replace it later.)
-	Token string
+	// PasswordParams are the argon2id parameters of new password hashes
+	// (auth.DefaultPasswordParams when zero; tests use small ones).
+	PasswordParams auth.PasswordParams
+	// K is the k of k-anonymous public statistics (auth.DefaultK when 0).
+	K int
 	// ReportsPerHour and ReportBurst rate-limit anonymous report
 	// submissions per client network (defaults 20 and 5).
 	ReportsPerHour float64
@@ -71,6 +73,11 @@ type Server struct {
 	secret   []byte
 	web      http.Handler
 	screener *screen.Screener
+	throttle *auth.Throttle
+	csrfKey  []byte
+	// dummyHash is checked for unknown logins, so that they take as long
+	// as wrong passwords.
+	dummyHash string
 }
 
 // New returns the API's handler.
@@ -89,25 +96,49 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Regis
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}
+	csrfKey, err := cfg.Store.Secret(ctx, "csrf-key")
+	if err != nil {
+		return nil, fmt.Errorf("api: %w", err)
+	}
+	if cfg.PasswordParams == (auth.PasswordParams{}) {
+		cfg.PasswordParams = auth.DefaultPasswordParams
+	}
+	if cfg.K <= 0 {
+		cfg.K = auth.DefaultK
+	}
 	x := extract.New(cfg.Extract)
-	s := &Server{cfg: cfg, log: log, x: x, metrics: m, store: cfg.Store, secret: secret,
-		lookup:  &lookup.Service{X: x, Store: cfg.Store},
-		limiter: newLimiter(cfg.ReportsPerHour, cfg.ReportBurst)}
+	s := &Server{cfg: cfg, log: log, x: x, metrics: m, store: cfg.Store, secret: secret, csrfKey: csrfKey,
+		lookup:   &lookup.Service{X: x, Store: cfg.Store},
+		limiter:  newLimiter(cfg.ReportsPerHour, cfg.ReportBurst),
+		throttle: auth.NewThrottle()}
+	if s.dummyHash, err = s.hashPassword(auth.GeneratePassword()); err != nil {
+		return nil, fmt.Errorf("api: %w", err)
+	}
 	s.screener = &screen.Screener{X: x, Known: s.lookup}
-	s.web = web.New(web.Config{Lookup: s.lookup, Screen: s.screener, Submit: webSubmitter{s}, Log: log})
+	s.web = web.New(web.Config{Lookup: s.lookup, Screen: s.screener, Submit: webSubmitter{s}, Accounts: s, CSRFKey: csrfKey, Log: log})
 	return s.routes(), nil
 }
 
 // webSubmitter takes reports from the web form through the API's path.
 type webSubmitter struct{ s *Server }
 
-func (w webSubmitter) SubmitReport(ctx context.Context, r *report.Report, client string) (string, error) {
-	client = network(client) // the web form gives the host address
-	if !w.s.limiter.allow(client) {
+func (w webSubmitter) SubmitReport(ctx context.Context, r *report.Report, host, session string) (string, error) {
+	c := &caller{p: auth.Public(), client: network(host)} // the web form gives the host address
+	if session != "" {
+		sess, err := w.s.store.Session(ctx, auth.HashToken(session))
+		if err == nil && !sess.User.MustChange {
+			u := sess.User
+			c.p = auth.Principal{Role: u.Role, User: u.ID, Org: u.Org, Perms: auth.RolePermissions(u.Role)}
+			if err := w.s.resolveOrg(ctx, c); err != nil {
+				return "", err
+			}
+		}
+	}
+	if c.p.IsPublic() && !w.s.limiter.allow(c.client) {
 		return "", web.ErrRateLimited
 	}
 	r.Source = "web"
-	id, _, err := w.s.submit(ctx, r, client, store.Idempotency{})
+	id, _, err := w.s.submit(store.WithActor(ctx, c.actor(w.s)), r, c, store.Idempotency{})
 	return id, err
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"vigil/internal/store/sqlstore"
+	"vigil/internal/store/storetest"
 )
 
 func newTestServer(t *testing.T) *httptest.Server {
@@ -34,7 +35,7 @@ func newServerWith(t testing.TB, cfg Config) *httptest.Server {
 
 func newHandler(t testing.TB, cfg Config) http.Handler {
 	t.Helper()
-	db, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "vigil.db"), sqlstore.Options{})
+	db, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "vigil.db"), sqlstore.Options{Keys: storetest.Keys()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,13 +15,14 @@ import (
 
 	"vigil/internal/store"
 	"vigil/internal/store/sqlstore"
+	"vigil/internal/store/storetest"
 )
 
 // BenchmarkLookup measures the lookup handler's own cost (no network):
 // half known, half unknown phone numbers, on a store of 100,000 values.
 func BenchmarkLookup(b *testing.B) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(b.TempDir(), "v.db"), sqlstore.Options{LookupIndex: true})
+	db, err := sqlstore.Open(ctx, filepath.Join(b.TempDir(), "v.db"), sqlstore.Options{LookupIndex: true, Keys: storetest.Keys()})
 	if err != nil {
 		b.Fatal(err)
 	}

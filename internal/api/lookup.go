@@ -21,7 +21,7 @@ func (s *Server) lookupOne(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.lookup.Ask(r.Context(), q, kind, region)
+	a, err := s.lookup.AskAs(r.Context(), callerOf(r).v, q, kind, region)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (s *Server) lookupBatch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	as, err := s.lookup.Batch(r.Context(), req.Values, kind, region)
+	as, err := s.lookup.BatchAs(r.Context(), callerOf(r).v, req.Values, kind, region)
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func parseKind(k string) (indicator.Kind, error) {
 }
 
 func (s *Server) getNetwork(w http.ResponseWriter, r *http.Request) error {
-	n, err := s.store.Network(r.Context(), r.PathValue("id"))
+	n, err := s.store.Network(r.Context(), callerOf(r).v, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ type pathView struct {
 // shared indicators linking two reports.
 func (s *Server) reportPath(w http.ResponseWriter, r *http.Request) error {
 	a, b := r.PathValue("a"), r.PathValue("b")
-	p, err := s.store.Path(r.Context(), a, b)
+	p, err := s.store.Path(r.Context(), callerOf(r).v, a, b)
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,13 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"time"
+
+	"vigil/internal/auth"
+	"vigil/internal/store"
 )
 
 // statusWriter remembers the status a handler wrote.
@@ -27,13 +31,27 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 }
 
 // handle adapts a handler that returns an error: it bounds the body,
-// writes a problem document for an error, logs 5xx, and counts requests.
-func (s *Server) handle(name string, h func(http.ResponseWriter, *http.Request) error) http.Handler {
+// resolves the caller and checks perm (the one place a request's
+// permission is checked; empty for routes open to all), writes a problem
+// document for an error, logs 5xx, and counts requests.
+func (s *Server) handle(name string, perm auth.Permission, h func(http.ResponseWriter, *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
 		sw := &statusWriter{ResponseWriter: w}
-		if err := h(sw, r); err != nil {
+		err := func() error {
+			c, err := s.authenticate(r)
+			if err != nil {
+				return err
+			}
+			if err := s.authorize(r, c, perm); err != nil {
+				return err
+			}
+			ctx := context.WithValue(r.Context(), callerKey{}, c)
+			r = r.WithContext(store.WithActor(ctx, c.actor(s)))
+			return h(sw, r)
+		}()
+		if err != nil {
 			p := problemFor(err)
 			if p.Status >= 500 {
 				s.log.Error("request failed", "route", name, "method", r.Method, "path", r.URL.Path, "err", err)

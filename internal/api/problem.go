@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"vigil/internal/auth"
 	"vigil/internal/lookup"
 	"vigil/internal/report"
 	"vigil/internal/store"
@@ -65,6 +66,10 @@ func problemFor(err error) problem {
 		return problem{Type: "about:blank", Title: "Too many requests", Status: http.StatusTooManyRequests, Detail: "too many reports from your network; try again later"}
 	case errors.Is(err, ErrUnauthorized):
 		return problem{Type: "about:blank", Title: "Unauthorized", Status: http.StatusUnauthorized, Detail: err.Error()}
+	case errors.Is(err, ErrForbidden):
+		return problem{Type: "about:blank", Title: "Forbidden", Status: http.StatusForbidden, Detail: err.Error()}
+	case errors.Is(err, auth.ErrInvalid):
+		return problem{Type: "about:blank", Title: "Invalid request", Status: http.StatusBadRequest, Detail: err.Error()}
 	}
 	return problem{Type: "about:blank", Title: "Internal server error", Status: http.StatusInternalServerError}
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"vigil/internal/auth"
 	"vigil/internal/report"
 	"vigil/internal/store"
 )
@@ -29,6 +30,8 @@ type reportRequest struct {
 	OccurredAt    *time.Time     `json:"occurred_at"`
 	VictimCountry string         `json:"victim_country"`
 	Language      string         `json:"language"`
+	TLP           string         `json:"tlp"`
+	Contact       string         `json:"contact"`
 	Indicators    []namedRequest `json:"indicators"`
 }
 
@@ -47,8 +50,12 @@ type namedRequest struct {
 // reportCreated is the answer to POST /api/v1/reports.
 type reportCreated struct {
 	ID         string        `json:"id"`
+	TLP        string        `json:"tlp"`
 	NetworkID  string        `json:"network_id,omitempty"`
 	Indicators []report.Link `json:"indicators"`
+	// WithdrawToken lets an anonymous reporter withdraw the report
+	// (DELETE with X-Withdraw-Token); shown once, only its hash is kept.
+	WithdrawToken string `json:"withdraw_token,omitempty"`
 }
 
 // createReport stores a report from anyone, no account needed.
@@ -62,7 +69,8 @@ func (s *Server) createReport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rep := &report.Report{Kind: req.Kind, ScamType: req.ScamType, Channel: req.Channel, Narrative: req.Narrative,
-		OccurredAt: req.OccurredAt, VictimCountry: req.VictimCountry, Language: req.Language, Source: "api"}
+		OccurredAt: req.OccurredAt, VictimCountry: req.VictimCountry, Language: req.Language, Source: "api",
+		TLP: req.TLP, Contact: req.Contact}
 	if req.Loss != nil {
 		rep.Loss = &report.Money{Amount: req.Loss.Amount.String(), Currency: req.Loss.Currency}
 	}
@@ -81,61 +89,86 @@ func (s *Server) createReport(w http.ResponseWriter, r *http.Request) error {
 	if len(fields) > 0 {
 		return &invalidError{fields}
 	}
-	client := s.client(r)
+	c := callerOf(r)
 	idem := store.Idempotency{}
 	if key := r.Header.Get("Idempotency-Key"); key != "" {
 		if len(key) > 255 {
 			return &invalidError{[]fieldError{{"Idempotency-Key", "is longer than 255 characters"}}}
 		}
 		sum := sha256.Sum256(body)
-		// Keys are scoped to the client, so one client's key cannot
+		// Keys are scoped to the caller, so one caller's key cannot
 		// collide with another's.
-		idem = store.Idempotency{Key: s.reporterKey(client) + ":" + key, Hash: hex.EncodeToString(sum[:])}
+		idem = store.Idempotency{Key: c.actor(s) + ":" + key, Hash: hex.EncodeToString(sum[:])}
 	}
-	if !s.trusted(r) && !s.limiter.allow(client) {
+	if c.p.IsPublic() && !s.limiter.allow(c.client) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(s.limiter.retryAfter().Seconds())))
 		return ErrRateLimited
 	}
-	if s.trusted(r) {
-		// Until accounts arrive, everyone holding the analyst token is
-		// one reporter, distinct from anonymous clients.
-		client = "analyst-token"
+	var withdraw string
+	if c.p.IsPublic() {
+		withdraw, rep.WithdrawHash = auth.NewSessionToken()
 	}
-	id, created, err := s.submit(r.Context(), rep, client, idem)
+	id, created, err := s.submit(r.Context(), rep, c, idem)
 	if err != nil {
 		return err
 	}
-	saved, err := s.store.Report(r.Context(), id)
+	saved, err := s.store.Report(r.Context(), c.v, id)
 	if err != nil {
 		return err
 	}
 	if !created {
 		w.Header().Set("Idempotent-Replayed", "true")
+		withdraw = ""
 	}
 	w.Header().Set("Location", "/api/v1/reports/"+id)
-	return writeJSON(w, http.StatusCreated, reportCreated{ID: id, NetworkID: saved.NetworkID, Indicators: publicLinks(saved.Indicators)})
+	return writeJSON(w, http.StatusCreated, reportCreated{ID: id, TLP: saved.TLP, NetworkID: saved.NetworkID,
+		Indicators: publicLinks(saved.Indicators), WithdrawToken: withdraw})
 }
 
-// submit validates, resolves and stores a report from client: the API's
-// and the web form's one path in.
-func (s *Server) submit(ctx context.Context, rep *report.Report, client string, idem store.Idempotency) (string, bool, error) {
+// submit validates, resolves and stores a report from caller c: the
+// API's and the web form's one path in. The report's label, owner,
+// author and reporter pseudonyms come from the caller.
+func (s *Server) submit(ctx context.Context, rep *report.Report, c *caller, idem store.Idempotency) (string, bool, error) {
+	if rep.TLP == "" && c.p.Org != "" {
+		rep.TLP = report.TLPGreen
+	}
 	if err := rep.Validate(); err != nil {
 		return "", false, err
+	}
+	switch {
+	case c.p.Org == "" && (rep.TLP == report.TLPAmber || rep.TLP == report.TLPAmberStrict):
+		return "", false, &invalidError{[]fieldError{{"/tlp", "AMBER labels need an organisation to own the report: sign in or use an API key"}}}
+	case c.p.User == "" && rep.TLP == report.TLPRed:
+		return "", false, &invalidError{[]fieldError{{"/tlp", "RED reports are seen only by the account that wrote them: sign in first"}}}
 	}
 	if err := report.Resolve(s.x, rep); err != nil {
 		return "", false, err
 	}
-	rep.Reporter = s.reporterKey(client)
+	rep.Org, rep.Author = c.p.Org, c.p.User
+	rep.ReporterNet = s.reporterKey(c.client)
+	rep.Reporter = rep.ReporterNet
+	if c.p.User != "" {
+		// One account is one reporter wherever it reports from.
+		rep.Reporter = "acct:" + c.p.User
+	}
+	if c.trusted {
+		rep.TrustedOrg = c.p.Org
+	}
 	return s.store.AddReport(ctx, rep, idem)
 }
 
 // client names the network a request comes from (see network).
 func (s *Server) client(r *http.Request) string {
+	return network(hostOf(r))
+}
+
+// hostOf is the address a request comes from.
+func hostOf(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	return network(host)
+	return host
 }
 
 // network names the network of an address: the /24 of an IPv4 address,
@@ -164,15 +197,6 @@ func (s *Server) reporterKey(client string) string {
 	return "anon:" + hex.EncodeToString(m.Sum(nil)[:16])
 }
 
-// trusted reports whether the request carries the analyst token.
-func (s *Server) trusted(r *http.Request) bool {
-	if s.cfg.Token == "" {
-		return false
-	}
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && hmac.Equal([]byte(got), []byte(s.cfg.Token))
-}
-
 // publicLinks drops the victim's own contacts from what is shown.
 func publicLinks(ls []report.Link) []report.Link {
 	out := []report.Link{}
@@ -184,29 +208,97 @@ func publicLinks(ls []report.Link) []report.Link {
 	return out
 }
 
-// reportView is a report as the API shows it. Without the analyst token
-// the narrative and the victim's contacts are withheld: they are personal
-// data (accounts and roles arrive with issue 5).
+// reportView is a report as the API shows it. Its personal data (the
+// narrative, the reporter's contact, the victim's own contacts) is shown
+// only to callers with report.read_pii and to its author, and each such
+// read is audited.
 type reportView struct {
 	report.Report
 	Redacted bool `json:"redacted,omitempty"`
 }
 
-func (s *Server) view(r *http.Request, rep report.Report) reportView {
+func (s *Server) view(c *caller, rep report.Report) reportView {
 	v := reportView{Report: rep}
-	if !s.trusted(r) {
-		v.Narrative, v.Redacted = "", true
+	if !s.mayReadPII(c, rep) {
+		v.Narrative, v.Contact, v.Redacted = "", "", true
 		v.Indicators = publicLinks(rep.Indicators)
 	}
 	return v
 }
 
+func (s *Server) mayReadPII(c *caller, rep report.Report) bool {
+	return c.p.Can(auth.PermReportReadPII) || (rep.Author != "" && rep.Author == c.p.User)
+}
+
 func (s *Server) getReport(w http.ResponseWriter, r *http.Request) error {
-	rep, err := s.store.Report(r.Context(), r.PathValue("id"))
+	c := callerOf(r)
+	rep, err := s.store.Report(r.Context(), c.v, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, s.view(r, rep))
+	v := s.view(c, rep)
+	if !v.Redacted {
+		if err := s.store.AppendAudit(r.Context(), "report.read_pii", rep.ID, ""); err != nil {
+			return err
+		}
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+// withdrawReport erases a report: its author (an account, or whoever
+// holds the withdrawal token given at submission) or an admin with
+// report.delete. What depended on it is recomputed.
+func (s *Server) withdrawReport(w http.ResponseWriter, r *http.Request) error {
+	c := callerOf(r)
+	id := r.PathValue("id")
+	rep, err := s.store.Report(r.Context(), c.v, id)
+	if err != nil && !(errors.Is(err, store.ErrNotFound) && c.p.Can(auth.PermReportDelete)) {
+		return err
+	}
+	allowed := c.p.Can(auth.PermReportDelete) ||
+		(rep.Author != "" && rep.Author == c.p.User) ||
+		(rep.WithdrawHash != "" && auth.MatchToken(r.Header.Get("X-Withdraw-Token"), rep.WithdrawHash))
+	if !allowed {
+		return fmt.Errorf("%w: only the report's author (or the holder of its withdrawal token) may withdraw it", ErrForbidden)
+	}
+	if err := s.store.DeleteReport(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type statusRequest struct {
+	Status string `json:"status"`
+}
+
+// setReportStatus verifies, disputes or rejects a report. A trusted
+// organisation's analyst verifying it vouches for its indicators.
+func (s *Server) setReportStatus(w http.ResponseWriter, r *http.Request) error {
+	c := callerOf(r)
+	var req statusRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	if !termKnown(report.Statuses, req.Status) {
+		return &invalidError{[]fieldError{{"/status", "must be one of new, verified, disputed, rejected"}}}
+	}
+	id := r.PathValue("id")
+	if _, err := s.store.Report(r.Context(), c.v, id); err != nil {
+		return err
+	}
+	vouch := ""
+	if c.trusted && req.Status == report.StatusVerified {
+		vouch = c.p.Org
+	}
+	if err := s.store.SetReportStatus(r.Context(), id, req.Status, vouch); err != nil {
+		return err
+	}
+	rep, err := s.store.Report(r.Context(), c.v, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.view(c, rep))
 }
 
 type reportList struct {
@@ -218,8 +310,9 @@ func (s *Server) searchReports(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	q := store.Query{Text: v.Get("q"), Kind: v.Get("kind"), ScamType: v.Get("type"), Cursor: v.Get("cursor")}
 	var fields []fieldError
-	if q.Text != "" && !s.trusted(r) {
-		return fmt.Errorf("%w: searching narratives needs the analyst token (Authorization: Bearer ...)", ErrUnauthorized)
+	c := callerOf(r)
+	if q.Text != "" && !c.p.Can(auth.PermReportReadPII) {
+		return fmt.Errorf("%w: searching narratives needs permission %s", ErrForbidden, auth.PermReportReadPII)
 	}
 	if len(q.Text) > 200 {
 		fields = append(fields, fieldError{"q", "is longer than 200 bytes"})
@@ -250,13 +343,23 @@ func (s *Server) searchReports(w http.ResponseWriter, r *http.Request) error {
 	if len(fields) > 0 {
 		return &invalidError{fields}
 	}
-	rs, next, err := s.store.SearchReports(r.Context(), q)
+	rs, next, err := s.store.SearchReports(r.Context(), c.v, q)
 	if err != nil {
 		return err
 	}
 	out := reportList{Reports: []reportView{}, NextCursor: next}
+	var read []string
 	for _, rep := range rs {
-		out.Reports = append(out.Reports, s.view(r, rep))
+		v := s.view(c, rep)
+		if !v.Redacted {
+			read = append(read, rep.ID)
+		}
+		out.Reports = append(out.Reports, v)
+	}
+	if len(read) > 0 {
+		if err := s.store.AppendAudit(r.Context(), "report.read_pii", strings.Join(read, ","), "search"); err != nil {
+			return err
+		}
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

@@ -109,7 +109,7 @@ func runCheck(e *env, args []string) int {
 }
 
 func checkLocal(e *env, dsn string, values []string, k indicator.Kind, region string) ([]lookup.Answer, error) {
-	db, err := sqlstore.Open(e.ctx, dsn, sqlstore.Options{})
+	db, err := openStore(e, dsn, sqlstore.Options{})
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"vigil/internal/store/sqlstore"
+	"vigil/internal/store/storetest"
 )
 
 // buildVigil builds the vigil binary once for the crash tests.
@@ -103,7 +104,7 @@ func TestServeSurvivesKill9(t *testing.T) {
 	if len(acked) < 20 {
 		t.Fatalf("only %d reports acknowledged before the kills: the test proves little", len(acked))
 	}
-	db, err := sqlstore.Open(context.Background(), dbPath, sqlstore.Options{})
+	db, err := sqlstore.Open(context.Background(), dbPath, sqlstore.Options{Keys: storetest.Keys()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +206,7 @@ func TestImportSurvivesKill9(t *testing.T) {
 	if !strings.Contains(string(out), "already imported") {
 		t.Errorf("a finished import run again should change nothing; said:\n%s", out)
 	}
-	db, err := sqlstore.Open(context.Background(), dbPath, sqlstore.Options{})
+	db, err := sqlstore.Open(context.Background(), dbPath, sqlstore.Options{Keys: storetest.Keys()})
 	if err != nil {
 		t.Fatal(err)
 	}

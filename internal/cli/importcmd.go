@@ -81,7 +81,7 @@ func runImport(e *env, args []string) int {
 	if *batch < 1 {
 		*batch = 1
 	}
-	db, err := sqlstore.Open(e.ctx, *dsn, sqlstore.Options{})
+	db, err := openStore(e, *dsn, sqlstore.Options{})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "vigil import: %v\n", err)
 		return ExitError

@@ -22,7 +22,7 @@ func runMigrate(e *env, args []string) int {
 	if _, err := parseFlags(fs, args); err != nil {
 		return flagErr(err)
 	}
-	db, err := sqlstore.Open(e.ctx, *dsn, sqlstore.Options{})
+	db, err := openStore(e, *dsn, sqlstore.Options{})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "vigil migrate: %v\n", err)
 		return ExitError

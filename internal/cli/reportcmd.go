@@ -39,24 +39,29 @@ func runReport(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "vigil report: unknown action %q: want show, verify, reject or delete\n", action)
 		return ExitError
 	}
-	db, err := sqlstore.Open(e.ctx, *dsn, sqlstore.Options{})
+	db, err := openStore(e, *dsn, sqlstore.Options{})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "vigil report: %v\n", err)
 		return ExitError
 	}
 	defer db.Close()
+	ctx := cliActor(e)
 	switch action {
 	case "show":
 		var r report.Report
-		if r, err = db.Report(e.ctx, id); err == nil {
+		if r, err = db.Report(ctx, store.Viewer{All: true}, id); err == nil {
+			if err := db.AppendAudit(ctx, "report.read_pii", id, ""); err != nil {
+				fmt.Fprintf(e.stderr, "vigil report: %v\n", err)
+				return ExitError
+			}
 			return writeJSONOut(e, "report", r)
 		}
 	case "verify":
-		err = db.SetReportStatus(e.ctx, id, report.StatusVerified)
+		err = db.SetReportStatus(ctx, id, report.StatusVerified, "")
 	case "reject":
-		err = db.SetReportStatus(e.ctx, id, report.StatusRejected)
+		err = db.SetReportStatus(ctx, id, report.StatusRejected, "")
 	case "delete":
-		err = db.DeleteReport(e.ctx, id)
+		err = db.DeleteReport(ctx, id)
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		fmt.Fprintf(e.stderr, "vigil report: no report %s\n", id)

@@ -62,7 +62,7 @@ func runScreen(e *env, args []string) int {
 	}
 	s := &screen.Screener{X: extract.New(extract.Options{})}
 	if *dsn != "" {
-		db, err := sqlstore.Open(e.ctx, *dsn, sqlstore.Options{})
+		db, err := openStore(e, *dsn, sqlstore.Options{})
 		if err != nil {
 			fmt.Fprintf(e.stderr, "vigil screen: %v\n", err)
 			return ExitError

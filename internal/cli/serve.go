@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"vigil/internal/api"
+	"vigil/internal/auth"
+	"vigil/internal/store"
 	"vigil/internal/store/sqlstore"
 )
 
@@ -35,10 +37,14 @@ directory (--db names another file, or a PostgreSQL server with
 postgres://...). Migrations are applied at start. Stop it with Ctrl-C;
 requests under way are given 10 seconds to finish.
 
+The first start creates an administrator account, "admin", and prints its
+one-time password, to be changed at the first sign-in; "vigil user" adds
+more accounts. Personal data is encrypted with the data key: $VIGIL_DATA_KEY,
+or the key file ($VIGIL_KEY_FILE, by default beside the SQLite file:
+vigil.key), made on first start. Back the key file up.
+
 Environment: VIGIL_ADDR (the --addr default), VIGIL_DB (the --db default),
-VIGIL_TOKEN (the analyst token: requests with "Authorization: Bearer
-<token>" see report narratives, may search them and are not rate-limited),
-VIGIL_WARNINGLISTS (as for scan).
+VIGIL_DATA_KEY, VIGIL_KEY_FILE, VIGIL_WARNINGLISTS (as for scan).
 `
 
 func runServe(e *env, args []string) int {
@@ -64,13 +70,17 @@ func runServe(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "vigil serve: %v\n", err)
 		return ExitError
 	}
-	db, err := sqlstore.Open(e.ctx, *dsn, sqlstore.Options{OverCommon: *overCommon, LookupIndex: true})
+	db, err := openStore(e, *dsn, sqlstore.Options{OverCommon: *overCommon, LookupIndex: true})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "vigil serve: %v\n", err)
 		return ExitError
 	}
 	defer db.Close()
-	h, err := api.New(e.ctx, api.Config{MaxBody: *maxBody, Extract: x, Store: db, Token: os.Getenv("VIGIL_TOKEN"), ReportsPerHour: *perHour}, log, nil)
+	if err := ensureAdmin(e, db); err != nil {
+		fmt.Fprintf(e.stderr, "vigil serve: %v\n", err)
+		return ExitError
+	}
+	h, err := api.New(e.ctx, api.Config{MaxBody: *maxBody, Extract: x, Store: db, ReportsPerHour: *perHour}, log, nil)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "vigil serve: %v\n", err)
 		return ExitError
@@ -102,4 +112,29 @@ func runServe(e *env, args []string) int {
 	}
 	log.Info("vigil stopped")
 	return ExitOK
+}
+
+// ensureAdmin creates the first account, an administrator with a one-time
+// password, when the store has none.
+func ensureAdmin(e *env, db *sqlstore.DB) error {
+	n, err := db.CountUsers(e.ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	pw := auth.GeneratePassword()
+	hash, err := auth.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	_, err = db.AddUser(cliActor(e), store.User{Login: "admin", Name: "Administrator", Role: auth.RoleAdmin, PasswordHash: hash, MustChange: true})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, `
+  First start: created the administrator account.
+    login:    admin
+    password: %s   (one-time: change it at the first sign-in)
+
+`, pw)
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"vigil/internal/api"
 	"vigil/internal/datasets"
 	"vigil/internal/store/sqlstore"
+	"vigil/internal/store/storetest"
 )
 
 // TestImportCheckReport walks the store commands: import reports and a
@@ -119,7 +120,7 @@ func reportID(t *testing.T, db, value string) string {
 }
 func networkReports(t *testing.T, path, id string) []string {
 	t.Helper()
-	db, err := sqlstore.Open(context.Background(), path, sqlstore.Options{})
+	db, err := sqlstore.Open(context.Background(), path, sqlstore.Options{Keys: storetest.Keys()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +138,7 @@ func networkReports(t *testing.T, path, id string) []string {
 
 // TestCheckServer asks a running server, as "vigil check --server" does.
 func TestCheckServer(t *testing.T) {
-	db, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "v.db"), sqlstore.Options{})
+	db, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "v.db"), sqlstore.Options{Keys: storetest.Keys()})
 	if err != nil {
 		t.Fatal(err)
 	}

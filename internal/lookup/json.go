@@ -53,6 +53,10 @@ func (a Answer) AppendJSON(b []byte) []byte {
 	if a.OverCommon {
 		b = append(b, `,"over_common":true`...)
 	}
+	b = append(b, `,"trusted_orgs":`...)
+	b = strconv.AppendInt(b, int64(a.Trusted), 10)
+	b = append(b, `,"disputed":`...)
+	b = strconv.AppendBool(b, a.Disputed)
 	if len(a.Other) > 0 {
 		b = append(b, `,"other_readings":[`...)
 		for i, o := range a.Other {

@@ -50,6 +50,10 @@ type Answer struct {
 	KnownGood  bool           `json:"known_good"`
 	Warning    string         `json:"warninglist,omitempty"`
 	OverCommon bool           `json:"over_common,omitempty"`
+	// Trusted counts trusted organisations that reported or verified it.
+	Trusted int `json:"trusted_orgs"`
+	// Disputed is set while its holder's dispute of the listing is open.
+	Disputed bool `json:"disputed"`
 	// Other are the value's other readings ("12345678" as a QQ number and
 	// as a phone number), each answered the same way.
 	Other []Answer `json:"other_readings,omitempty"`
@@ -60,7 +64,12 @@ type Answer struct {
 // Ask answers one value. kind may be empty (read it from the value);
 // region reads national phone numbers (empty: guess).
 func (s *Service) Ask(ctx context.Context, q string, kind indicator.Kind, region string) (Answer, error) {
-	as, err := s.Batch(ctx, []string{q}, kind, region)
+	return s.AskAs(ctx, store.Viewer{}, q, kind, region)
+}
+
+// AskAs answers one value from what viewer v may see.
+func (s *Service) AskAs(ctx context.Context, v store.Viewer, q string, kind indicator.Kind, region string) (Answer, error) {
+	as, err := s.BatchAs(ctx, v, []string{q}, kind, region)
 	if err != nil {
 		return Answer{}, err
 	}
@@ -73,6 +82,11 @@ func (s *Service) Ask(ctx context.Context, q string, kind indicator.Kind, region
 // Batch answers many values at once; a value that cannot be read gets an
 // answer with Error set rather than failing the batch.
 func (s *Service) Batch(ctx context.Context, qs []string, kind indicator.Kind, region string) ([]Answer, error) {
+	return s.BatchAs(ctx, store.Viewer{}, qs, kind, region)
+}
+
+// BatchAs answers many values from what viewer v may see.
+func (s *Service) BatchAs(ctx context.Context, v store.Viewer, qs []string, kind indicator.Kind, region string) ([]Answer, error) {
 	if len(qs) > MaxBatch {
 		return nil, fmt.Errorf("%w: %d values, at most %d", ErrInvalid, len(qs), MaxBatch)
 	}
@@ -95,7 +109,7 @@ func (s *Service) Batch(ctx context.Context, qs []string, kind indicator.Kind, r
 			keys = append(keys, store.Key{Kind: m.Kind, Value: m.Value})
 		}
 	}
-	infos, err := s.Store.Lookup(ctx, keys)
+	infos, err := s.Store.Lookup(ctx, v, keys)
 	if err != nil {
 		return nil, fmt.Errorf("lookup: %w", err)
 	}
@@ -187,7 +201,7 @@ func allDigits(s string) bool {
 func answer(q string, m extract.Match, info store.IndicatorInfo, now time.Time) Answer {
 	a := Answer{Query: q, Kind: m.Kind, Value: m.Value, Known: info.Known, Reports: info.Reports,
 		Reporters: info.Reporters, Sources: info.Sources, ScamTypes: info.ScamTypes,
-		NetworkID: info.NetworkID, Network: info.Network, OverCommon: info.OverCommon}
+		NetworkID: info.NetworkID, Network: info.Network, OverCommon: info.OverCommon, Trusted: info.Trusted, Disputed: info.Disputed}
 	if a.Sources == nil {
 		a.Sources = []string{}
 	}
@@ -210,7 +224,7 @@ func answer(q string, m extract.Match, info store.IndicatorInfo, now time.Time) 
 		a.Known, a.Level = false, report.LevelNone
 		return a
 	}
-	a.Confidence, a.Level = report.Confidence(report.Evidence{Kind: m.Kind, Reporters: info.Reporters, Sources: len(info.Sources), LastSeen: info.LastSeen}, now)
+	a.Confidence, a.Level = report.Confidence(report.Evidence{Kind: m.Kind, Reporters: info.Reporters, Sources: len(info.Sources), Trusted: info.Trusted, LastSeen: info.LastSeen}, now)
 	return a
 }
 
@@ -221,7 +235,7 @@ func (s *Service) Matches(ctx context.Context, ms []extract.Match) ([]Answer, er
 	for i, m := range ms {
 		keys[i] = store.Key{Kind: m.Kind, Value: m.Value}
 	}
-	infos, err := s.Store.Lookup(ctx, keys)
+	infos, err := s.Store.Lookup(ctx, store.Viewer{}, keys)
 	if err != nil {
 		return nil, fmt.Errorf("lookup: %w", err)
 	}

@@ -11,13 +11,14 @@ import (
 	"vigil/internal/report"
 	"vigil/internal/store"
 	"vigil/internal/store/sqlstore"
+	"vigil/internal/store/storetest"
 )
 
 // TestAsk answers from a real store: counts, confidence, other readings,
 // known-good values, unreadable values.
 func TestAsk(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "v.db"), sqlstore.Options{})
+	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "v.db"), sqlstore.Options{Keys: storetest.Keys()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +67,7 @@ type lookupsOnly struct{ store.Lookups }
 // extractor's reading gets.
 func TestStoredValuesReadAsTheExtractorWould(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "v.db"), sqlstore.Options{LookupIndex: true})
+	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "v.db"), sqlstore.Options{LookupIndex: true, Keys: storetest.Keys()})
 	if err != nil {
 		t.Fatal(err)
 	}

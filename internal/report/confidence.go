@@ -15,7 +15,10 @@ type Evidence struct {
 	Reporters int
 	// Sources is the number of independent lists (imported feeds) that
 	// carry it.
-	Sources  int
+	Sources int
+	// Trusted is the number of trusted organisations whose analysts
+	// reported or verified it.
+	Trusted  int
 	LastSeen time.Time
 }
 
@@ -50,10 +53,11 @@ func HalfLife(k indicator.Kind) time.Duration {
 // [0, 1], and its level. Each independent reporter or list halves the
 // doubt (1 - 0.5^n: one gives 0.5, two 0.75, three 0.875); the result
 // decays with the time since the value was last reported, by the kind's
-// half-life. One reporter, however often they report, stays "unverified".
+// half-life. One reporter, however often they report, stays "unverified";
+// a trusted organisation counts as one more independent voice.
 // docs/confidence.md explains the model.
 func Confidence(e Evidence, now time.Time) (float64, string) {
-	n := e.Reporters + e.Sources
+	n := e.Reporters + e.Sources + e.Trusted
 	if n <= 0 {
 		return 0, LevelNone
 	}

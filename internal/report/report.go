@@ -38,6 +38,25 @@ type Report struct {
 	Reporter string `json:"-"`
 	// Source says how the report arrived: web, api, import.
 	Source string `json:"source"`
+	// TLP is the report's sharing label (TLP 2.0): who may see it.
+	TLP string `json:"tlp"`
+	// Org is the owner organisation; empty for anonymous reports.
+	Org string `json:"org,omitempty"`
+	// Author is the account that wrote it (a user id, or "key:" and an
+	// API key id); empty for anonymous reports. Never shown.
+	Author string `json:"-"`
+	// Contact is how the reporter can be reached: personal data, sealed
+	// at rest and shown only to those who may read it.
+	Contact string `json:"contact,omitempty"`
+	// ReporterNet is a pseudonym of the client's network (/24 or /48):
+	// with Reporter it tells independent reporters apart (docs/confidence.md).
+	ReporterNet string `json:"-"`
+	// TrustedOrg is the trusted organisation that vouches for the report:
+	// its author's, or the one whose analyst verified it.
+	TrustedOrg string `json:"-"`
+	// WithdrawHash is the hash of the token with which an anonymous
+	// reporter can withdraw the report.
+	WithdrawHash string `json:"-"`
 	// ImportKey makes an imported row idempotent (a hash of its content).
 	ImportKey string `json:"-"`
 	// Indicators are the report's indicators with their roles.
@@ -164,6 +183,16 @@ func (r *Report) Validate() error {
 	if !has(Statuses, r.Status) {
 		bad("/status", "must be one of %s", strings.Join(codes(Statuses), ", "))
 	}
+	if r.TLP == "" {
+		r.TLP = TLPClear
+	}
+	r.TLP = strings.ToUpper(r.TLP)
+	if !ValidTLP(r.TLP) {
+		bad("/tlp", "must be one of %s", strings.Join(TLPs, ", "))
+	}
+	if len(r.Contact) > 512 || !utf8.ValidString(r.Contact) {
+		bad("/contact", "must be UTF-8 text of at most 512 bytes")
+	}
 	if !utf8.ValidString(r.Narrative) || strings.ContainsRune(r.Narrative, 0) {
 		bad("/narrative", "must be UTF-8 text without NUL characters")
 	}
@@ -214,6 +243,29 @@ func (r *Report) Validate() error {
 		return &ValidationError{fe}
 	}
 	return nil
+}
+
+// TLP 2.0 labels (https://www.first.org/tlp/), from the most to the least
+// shareable. docs/permissions.md says who sees which.
+const (
+	TLPClear       = "CLEAR"
+	TLPGreen       = "GREEN"
+	TLPAmber       = "AMBER"
+	TLPAmberStrict = "AMBER+STRICT"
+	TLPRed         = "RED"
+)
+
+// TLPs lists the labels.
+var TLPs = []string{TLPClear, TLPGreen, TLPAmber, TLPAmberStrict, TLPRed}
+
+// ValidTLP tells whether s is a TLP 2.0 label as Vigil writes it.
+func ValidTLP(s string) bool {
+	for _, t := range TLPs {
+		if s == t {
+			return true
+		}
+	}
+	return false
 }
 
 // Counts reports whether a link counts for its indicator: every role but

@@ -13,6 +13,7 @@ import (
 	"vigil/internal/report"
 	"vigil/internal/store"
 	"vigil/internal/store/sqlstore"
+	"vigil/internal/store/storetest"
 )
 
 func ids(sigs []Signal) []string {
@@ -66,7 +67,7 @@ func TestScreenCombines(t *testing.T) {
 
 func TestScreenKnownIndicator(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "v.db"), sqlstore.Options{})
+	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "v.db"), sqlstore.Options{Keys: storetest.Keys()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"vigil/internal/indicator"
@@ -16,9 +17,65 @@ import (
 // Errors a Store returns; callers decide with errors.Is.
 var (
 	ErrNotFound = errors.New("not found")
-	// ErrConflict is an Idempotency-Key reused with a different request.
+	// ErrConflict is an Idempotency-Key reused with a different request,
+	// or a name that is taken.
 	ErrConflict = errors.New("conflict")
 )
+
+// Viewer is who reads: what they may see of reports follows from it
+// (docs/permissions.md, "Who sees a report"). The zero Viewer is the
+// public. Every read of reports, networks, paths and lookups takes one.
+type Viewer struct {
+	// User is the reading account ("key:" and an id for an API key).
+	User string
+	// Org is the viewer's organisation; Member is set when it has one
+	// (members see TLP:GREEN).
+	Org    string
+	Member bool
+	// AmberOrgs are the organisations whose TLP:AMBER reports the viewer
+	// sees: its own and those that list it as a partner.
+	AmberOrgs []string
+	// All is the operator at the command line, who holds the database and
+	// its key anyway: it sees every report. Never set for a request.
+	All bool
+}
+
+// Public tells whether v is the public: it sees TLP:CLEAR reports only.
+func (v Viewer) Public() bool { return v.User == "" && !v.Member && v.Org == "" && !v.All }
+
+// Sees tells whether v may see a report labelled tlp, owned by org and
+// written by author. The store's SQL filter says the same; the
+// conformance suite holds the two together.
+func (v Viewer) Sees(tlp, org, author string) bool {
+	if v.All || tlp == report.TLPClear || (author != "" && author == v.User) {
+		return true
+	}
+	switch tlp {
+	case report.TLPGreen:
+		return v.Member
+	case report.TLPAmber:
+		return org != "" && slices.Contains(v.AmberOrgs, org)
+	case report.TLPAmberStrict:
+		return org != "" && org == v.Org
+	}
+	return false
+}
+
+type actorKey struct{}
+
+// WithActor returns a context whose writes the audit log attributes to
+// actor ("user:ID", "key:ID", "public:<network pseudonym>", "cli").
+func WithActor(ctx context.Context, actor string) context.Context {
+	return context.WithValue(ctx, actorKey{}, actor)
+}
+
+// Actor returns the actor of ctx's writes; "system" when none was set.
+func Actor(ctx context.Context) string {
+	if a, ok := ctx.Value(actorKey{}).(string); ok && a != "" {
+		return a
+	}
+	return "system"
+}
 
 // Store is everything Vigil keeps. Implementations are safe for concurrent
 // use, and a write has reached stable storage when its method returns.
@@ -27,6 +84,10 @@ type Store interface {
 	Lookups
 	Networks
 	Feeds
+	Accounts
+	Audit
+	Disputes
+	Stats
 	Close() error
 }
 
@@ -39,13 +100,16 @@ type Reports interface {
 	// is ErrConflict. A report whose ImportKey is already stored is not
 	// stored again (created false, the stored ID).
 	AddReport(ctx context.Context, r *report.Report, idem Idempotency) (id string, created bool, err error)
-	// Report returns one report with its indicators.
-	Report(ctx context.Context, id string) (report.Report, error)
-	// SearchReports lists reports matching q, newest first.
-	SearchReports(ctx context.Context, q Query) ([]report.Report, string, error)
+	// Report returns one report with its indicators, personal data
+	// unsealed; ErrNotFound when it does not exist or v may not see it.
+	Report(ctx context.Context, v Viewer, id string) (report.Report, error)
+	// SearchReports lists the reports v may see matching q, newest first.
+	SearchReports(ctx context.Context, v Viewer, q Query) ([]report.Report, string, error)
 	// SetReportStatus changes a report's status; rejecting it removes it
 	// from its indicators' counts and its network, which may split.
-	SetReportStatus(ctx context.Context, id, status string) error
+	// trustedOrg, when set, is a trusted organisation vouching for it
+	// (its analyst verified it).
+	SetReportStatus(ctx context.Context, id, status, trustedOrg string) error
 	// DeleteReport removes a report and everything that depended on it.
 	DeleteReport(ctx context.Context, id string) error
 }
@@ -56,8 +120,9 @@ type Idempotency struct {
 	Hash string // a hash of the request
 }
 
-// Query selects reports. Text matches the narrative as a substring, in any
-// script (trigram index); the other fields are exact.
+// Query selects reports. Text matches narratives holding every word of it
+// (and every pair of adjacent Chinese, Japanese, Korean or Thai
+// characters), through the blind index; the other fields are exact.
 type Query struct {
 	Text     string
 	Kind     string
@@ -71,7 +136,8 @@ type Query struct {
 type Lookups interface {
 	// Lookup returns what is known of each key, in order; an unknown value
 	// gets a zero IndicatorInfo with Known false.
-	Lookup(ctx context.Context, keys []Key) ([]IndicatorInfo, error)
+	// Counts cover only the reports v may see.
+	Lookup(ctx context.Context, v Viewer, keys []Key) ([]IndicatorInfo, error)
 }
 
 // Key names an indicator: kind and canonical value.
@@ -86,7 +152,9 @@ type IndicatorInfo struct {
 	Key
 	Known      bool      // named by a counting report or carried by a feed
 	Reports    int       // counting reports that name it
-	Reporters  int       // distinct reporters among them
+	Reporters  int       // independent reporters among them (docs/confidence.md)
+	Trusted    int       // trusted organisations vouching for it
+	Disputed   bool      // its holder disputes the listing; under review
 	Sources    []string  // feeds that list it
 	FirstSeen  time.Time // zero when unknown
 	LastSeen   time.Time
@@ -98,12 +166,16 @@ type IndicatorInfo struct {
 }
 
 // Networks are reports connected through shared indicators.
+// A viewer's network holds only reports it may see, linked through them:
+// a hidden report neither appears nor links two others.
 type Networks interface {
-	Network(ctx context.Context, id string) (Network, error)
+	// Network returns the network of v's reports around id: a network id
+	// from a lookup or a report, or the id of a report v may see.
+	Network(ctx context.Context, v Viewer, id string) (Network, error)
 	// Path is the shortest chain of shared indicators from report a to
 	// report b: report, indicator, report, ..., report. ErrNotFound when
 	// they are not linked.
-	Path(ctx context.Context, a, b string) ([]Step, error)
+	Path(ctx context.Context, v Viewer, a, b string) ([]Step, error)
 }
 
 // Network is a connected set of reports.

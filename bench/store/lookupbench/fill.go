@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
+	"vigil/internal/auth"
 	"vigil/internal/indicator"
 	"vigil/internal/store"
 	"vigil/internal/store/sqlstore"
@@ -28,7 +31,12 @@ const listSource = "lookupbench"
 // stopped and a full file is left as it is.
 func fill(ctx context.Context, log *slog.Logger, path string, n, batch int) (fillResult, error) {
 	var res fillResult
-	db, err := sqlstore.Open(ctx, path, sqlstore.Options{})
+	// The key file where vigil serve looks for it: beside the database.
+	ring, _, err := auth.LoadKeyring("", strings.TrimSuffix(path, filepath.Ext(path))+".key")
+	if err != nil {
+		return res, err
+	}
+	db, err := sqlstore.Open(ctx, path, sqlstore.Options{Keys: ring})
 	if err != nil {
 		return res, err
 	}

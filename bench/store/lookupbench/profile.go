@@ -10,10 +10,13 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"vigil/internal/api"
+	"vigil/internal/auth"
 	"vigil/internal/extract"
 	"vigil/internal/store/sqlstore"
 )
@@ -42,7 +45,12 @@ func runProfiled(ctx context.Context, args []string, stderr io.Writer) int {
 }
 
 func serveProfiled(ctx context.Context, log *slog.Logger, addr, dsn, out string) error {
-	db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{LookupIndex: true})
+	// The key file where vigil serve looks for it: beside the database.
+	ring, _, err := auth.LoadKeyring("", strings.TrimSuffix(dsn, filepath.Ext(dsn))+".key")
+	if err != nil {
+		return err
+	}
+	db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{LookupIndex: true, Keys: ring})
 	if err != nil {
 		return err
 	}

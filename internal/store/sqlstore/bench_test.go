@@ -68,7 +68,7 @@ func BenchmarkAddListed(b *testing.B) {
 	for b.Loop() {
 		n++
 		b.StopTimer()
-		db, err := Open(ctx, filepath.Join(b.TempDir(), "vigil.db"), Options{})
+		db, err := Open(ctx, filepath.Join(b.TempDir(), "vigil.db"), Options{Keys: testKeys})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -147,7 +147,7 @@ func rawBatch(ctx context.Context, db *sql.DB, keys []store.Key) error {
 func BenchmarkLookup(b *testing.B) {
 	keys := ftcNumbers(b)
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(b.TempDir(), "vigil.db"), Options{})
+	db, err := Open(ctx, filepath.Join(b.TempDir(), "vigil.db"), Options{Keys: testKeys})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func BenchmarkLookup(b *testing.B) {
 			if i%2 == 1 {
 				k.Value += "0" // not stored
 			}
-			infos, err := db.Lookup(ctx, []store.Key{k})
+			infos, err := db.Lookup(ctx, store.Viewer{}, []store.Key{k})
 			if err != nil {
 				b.Error(err)
 				return

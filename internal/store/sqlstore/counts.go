@@ -3,70 +3,100 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"time"
 
 	"vigil/internal/report"
 )
 
-// count adds one counting report (of reporter, of scamType, made at t) to
-// indicator ind. It reports whether the indicator just became
-// over-common: its network must then be re-derived without it.
-func (db *DB) count(ctx context.Context, tx *sql.Tx, ind int64, reporter, scamType string, t time.Time) (bool, error) {
-	var n int
-	err := tx.QueryRowContext(ctx, db.q(`INSERT INTO indicator_reporters (indicator_id, reporter, n) VALUES (?, ?, 1)
-		ON CONFLICT (indicator_id, reporter) DO UPDATE SET n = indicator_reporters.n + 1 RETURNING n`), ind, reporter).Scan(&n)
-	if err != nil {
-		return false, err
+// reporterKeys are the rows of indicator_reporters a report adds to: its
+// reporter (account, session or network), its network and the trusted
+// organisation vouching for it.
+func reporterKeys(r reportRef) []string {
+	keys := []string{"a:" + r.reporter, "n:" + r.reporterNet}
+	if r.trustedOrg != "" {
+		keys = append(keys, "t:"+r.trustedOrg)
 	}
-	var reports, reporters, oc int
+	return keys
+}
+
+// count adds one counting report r to indicator ind. It reports whether
+// the indicator just became over-common: its network must then be
+// re-derived without it.
+func (db *DB) count(ctx context.Context, tx *sql.Tx, ind int64, r reportRef) (bool, error) {
+	var fresh [3]bool // a first report of this account, network, trusted org
+	for i, key := range reporterKeys(r) {
+		var n int
+		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO indicator_reporters (indicator_id, reporter, n) VALUES (?, ?, 1)
+			ON CONFLICT (indicator_id, reporter) DO UPDATE SET n = indicator_reporters.n + 1 RETURNING n`), ind, key).Scan(&n)
+		if err != nil {
+			return false, err
+		}
+		fresh[i] = n == 1
+	}
+	var reports, accounts, networks, trusted, oc int
 	var first, last sql.NullInt64
 	var types int64
-	err = tx.QueryRowContext(ctx, db.q("SELECT reports, reporters, first_seen, last_seen, scam_types, over_common FROM indicators WHERE id = ?"), ind).
-		Scan(&reports, &reporters, &first, &last, &types, &oc)
+	err := tx.QueryRowContext(ctx, db.q("SELECT reports, accounts, networks, trusted, first_seen, last_seen, scam_types, over_common FROM indicators WHERE id = ?"), ind).
+		Scan(&reports, &accounts, &networks, &trusted, &first, &last, &types, &oc)
 	if err != nil {
 		return false, err
 	}
 	reports++
-	if n == 1 {
-		reporters++
-	}
-	at := ms(t)
+	accounts += b2i(fresh[0])
+	networks += b2i(fresh[1])
+	trusted += b2i(fresh[2])
+	at := ms(r.created)
 	if !first.Valid || at < first.Int64 {
 		first = sql.NullInt64{Int64: at, Valid: true}
 	}
 	if !last.Valid || at > last.Int64 {
 		last = sql.NullInt64{Int64: at, Valid: true}
 	}
-	types |= report.ScamTypeBit(scamType)
+	types |= report.ScamTypeBit(r.scamType)
 	became := oc == 0 && reports > db.overCommon
 	if became {
 		oc = 1
 	}
-	_, err = tx.ExecContext(ctx, db.q("UPDATE indicators SET reports = ?, reporters = ?, first_seen = ?, last_seen = ?, scam_types = ?, over_common = ? WHERE id = ?"),
-		reports, reporters, first, last, types, oc, ind)
+	_, err = tx.ExecContext(ctx, db.q(`UPDATE indicators SET reports = ?, reporters = ?, accounts = ?, networks = ?, trusted = ?,
+		first_seen = ?, last_seen = ?, scam_types = ?, over_common = ? WHERE id = ?`),
+		reports, min(accounts, networks), accounts, networks, trusted, first, last, types, oc, ind)
 	return became, err
 }
 
-// uncount removes one counting report of reporter from indicator ind,
-// whose link the caller has already made non-counting (deleted, or its
-// report rejected), and recounts the rest from the links. It reports
-// whether the indicator stopped being over-common: it connects again.
-func (db *DB) uncount(ctx context.Context, tx *sql.Tx, ind int64, reporter string) (bool, error) {
-	if _, err := tx.ExecContext(ctx, db.q("UPDATE indicator_reporters SET n = n - 1 WHERE indicator_id = ? AND reporter = ?"), ind, reporter); err != nil {
-		return false, err
+func b2i(b bool) int {
+	if b {
+		return 1
 	}
-	if _, err := tx.ExecContext(ctx, db.q("DELETE FROM indicator_reporters WHERE indicator_id = ? AND reporter = ? AND n <= 0"), ind, reporter); err != nil {
-		return false, err
+	return 0
+}
+
+// uncount removes one counting report r from indicator ind, whose link
+// the caller has already made non-counting (deleted, or its report
+// rejected), and recounts the rest from the links. It reports whether the
+// indicator stopped being over-common: it connects again.
+func (db *DB) uncount(ctx context.Context, tx *sql.Tx, ind int64, r reportRef) (bool, error) {
+	for _, key := range reporterKeys(r) {
+		if _, err := tx.ExecContext(ctx, db.q("UPDATE indicator_reporters SET n = n - 1 WHERE indicator_id = ? AND reporter = ?"), ind, key); err != nil {
+			return false, err
+		}
+		if _, err := tx.ExecContext(ctx, db.q("DELETE FROM indicator_reporters WHERE indicator_id = ? AND reporter = ? AND n <= 0"), ind, key); err != nil {
+			return false, err
+		}
 	}
 	const counting = ` FROM report_indicators ri JOIN reports r ON r.seq = ri.report_seq
-		WHERE ri.indicator_id = ? AND r.status <> 'rejected' AND ri.role <> 'victim_contact'`
-	var reports, reporters, oc int
+		WHERE ri.indicator_id = ? AND r.status <> 'rejected' AND r.tlp = 'CLEAR' AND ri.role <> 'victim_contact'`
+	var reports, oc int
 	var first, last sql.NullInt64
 	if err := tx.QueryRowContext(ctx, db.q("SELECT COUNT(*), MIN(r.created_at), MAX(r.created_at)"+counting), ind).Scan(&reports, &first, &last); err != nil {
 		return false, err
 	}
-	if err := tx.QueryRowContext(ctx, db.q("SELECT COUNT(*) FROM indicator_reporters WHERE indicator_id = ?"), ind).Scan(&reporters); err != nil {
-		return false, err
+	var kinds [3]int // accounts, networks, trusted orgs
+	for i, p := range []string{"a", "n", "t"} {
+		// The prefix range reads the primary key, not the table.
+		err := tx.QueryRowContext(ctx, db.q("SELECT COUNT(*) FROM indicator_reporters WHERE indicator_id = ? AND reporter >= ? AND reporter < ?"),
+			ind, p+":", p+";").Scan(&kinds[i])
+		if err != nil {
+			return false, err
+		}
 	}
 	rows, err := tx.QueryContext(ctx, db.q("SELECT DISTINCT r.scam_type"+counting), ind)
 	if err != nil {
@@ -92,8 +122,9 @@ func (db *DB) uncount(ctx context.Context, tx *sql.Tx, ind int64, reporter strin
 	if off {
 		oc = 0
 	}
-	_, err = tx.ExecContext(ctx, db.q("UPDATE indicators SET reports = ?, reporters = ?, first_seen = ?, last_seen = ?, scam_types = ?, over_common = ? WHERE id = ?"),
-		reports, reporters, first, last, types, oc, ind)
+	_, err = tx.ExecContext(ctx, db.q(`UPDATE indicators SET reports = ?, reporters = ?, accounts = ?, networks = ?, trusted = ?,
+		first_seen = ?, last_seen = ?, scam_types = ?, over_common = ? WHERE id = ?`),
+		reports, min(kinds[0], kinds[1]), kinds[0], kinds[1], kinds[2], first, last, types, oc, ind)
 	return off, err
 }
 
@@ -113,7 +144,7 @@ func (db *DB) countingLinks(ctx context.Context, tx *sql.Tx, seq int64) ([]int64
 func (db *DB) withdraw(ctx context.Context, tx *sql.Tx, cur reportRef, inds []int64) error {
 	var off []int64
 	for _, ind := range inds {
-		o, err := db.uncount(ctx, tx, ind, cur.reporter)
+		o, err := db.uncount(ctx, tx, ind, cur)
 		if err != nil {
 			return err
 		}
@@ -152,7 +183,7 @@ func (db *DB) reinstate(ctx context.Context, tx *sql.Tx, cur reportRef) error {
 	}
 	var connecting, flipped []int64
 	for _, ind := range inds {
-		became, err := db.count(ctx, tx, ind, cur.reporter, cur.scamType, cur.created)
+		became, err := db.count(ctx, tx, ind, cur)
 		if err != nil {
 			return err
 		}

@@ -80,6 +80,9 @@ func (db *DB) AddListed(ctx context.Context, source string, knownGood bool, entr
 				return err
 			}
 		}
+		if err := db.audit(ctx, tx, "feed.import", source, fmt.Sprintf("%d values, known-good %t", len(entries), knownGood)); err != nil {
+			return err
+		}
 		return db.saveProgress(ctx, tx, done)
 	})
 	if !knownGood {
@@ -100,12 +103,18 @@ func (db *DB) AddImported(ctx context.Context, reports []*report.Report, done st
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		added, written = 0, written[:0]
 		for _, r := range reports {
-			_, created, err := db.addReport(ctx, tx, r, store.Idempotency{}, &written)
+			_, created, err := db.addReport(ctx, tx, r, store.Idempotency{}, &written, false)
 			if err != nil {
 				return fmt.Errorf("report %s: %w", r.ImportKey, err)
 			}
 			if created {
 				added++
+			}
+		}
+		if added > 0 {
+			err := db.audit(ctx, tx, "report.import", done.Path, fmt.Sprintf("%d reports, to line %d", added, done.Line))
+			if err != nil {
+				return err
 			}
 		}
 		return db.saveProgress(ctx, tx, done)

@@ -12,14 +12,20 @@ import (
 	"vigil/internal/store"
 )
 
-const lookupColumns = `SELECT i.kind, i.value, i.reports, i.reporters, i.first_seen, i.last_seen, i.scam_types, i.sources, i.known_good,
-	i.over_common, i.network_id, COALESCE(n.size, 0) FROM indicators i LEFT JOIN networks n ON n.id = i.network_id`
+const lookupColumns = `SELECT i.kind, i.value, i.reports, i.reporters, i.trusted, i.disputed, i.first_seen, i.last_seen, i.scam_types, i.sources,
+	i.known_good, i.over_common, i.network_id, COALESCE(n.size, 0) FROM indicators i LEFT JOIN networks n ON n.id = i.network_id`
 
 // Lookup answers what is known of each key. Once the key index is loaded,
 // a value it does not hold is unknown without a query, and a known one is
 // one row read by primary key; until then, and on a hash collision, the
 // (kind, value) index answers.
-func (db *DB) Lookup(ctx context.Context, keys []store.Key) ([]store.IndicatorInfo, error) {
+//
+// The stored figures are the public's (TLP:CLEAR reports); for any other
+// viewer they are counted from the links of the reports it sees.
+func (db *DB) Lookup(ctx context.Context, v store.Viewer, keys []store.Key) ([]store.IndicatorInfo, error) {
+	if !v.Public() {
+		return db.lookupSeen(ctx, v, keys)
+	}
 	out := make([]store.IndicatorInfo, len(keys))
 	// A point query takes microseconds: cancelling one buys nothing, and a
 	// cancellable context costs goroutines per query in database/sql.
@@ -59,9 +65,9 @@ func (db *DB) lookupRow(ctx context.Context, row *sql.Row, k store.Key, info *st
 	var first, last sql.NullInt64
 	var types, sources int64
 	var kg, net sql.NullString
-	var oc int
+	var oc, disputed int
 	var r store.IndicatorInfo
-	err := row.Scan(&kind, &value, &r.Reports, &r.Reporters, &first, &last, &types, &sources, &kg, &oc, &net, &r.Network)
+	err := row.Scan(&kind, &value, &r.Reports, &r.Reporters, &r.Trusted, &disputed, &first, &last, &types, &sources, &kg, &oc, &net, &r.Network)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && (indicator.Kind(kind) != k.Kind || value != k.Value) {
 		return false, nil
 	}
@@ -74,7 +80,7 @@ func (db *DB) lookupRow(ctx context.Context, row *sql.Row, k store.Key, info *st
 	if r.Sources, err = db.sourceNames(ctx, sources); err != nil {
 		return false, err
 	}
-	r.KnownGood, r.NetworkID, r.OverCommon = kg.String, net.String, oc != 0
+	r.KnownGood, r.NetworkID, r.OverCommon, r.Disputed = kg.String, net.String, oc != 0, disputed != 0
 	r.Known = r.Reports > 0 || len(r.Sources) > 0
 	*info = r
 	return true, nil
@@ -115,4 +121,83 @@ func (db *DB) Holds(kind indicator.Kind, value string) bool {
 	}
 	_, ok := db.index.get(kind, value)
 	return ok
+}
+
+// maxLookupNetwork bounds the walk that sizes a network for a lookup.
+const maxLookupNetwork = 10000
+
+// lookupSeen answers a viewer who is not the public from the links of the
+// reports it sees.
+func (db *DB) lookupSeen(ctx context.Context, v store.Viewer, keys []store.Key) ([]store.IndicatorInfo, error) {
+	out := make([]store.IndicatorInfo, len(keys))
+	vis, vargs := visible(v)
+	for i, k := range keys {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("store: lookup: %w", err)
+		}
+		info := &out[i]
+		info.Key = k
+		var id, sources int64
+		var kg, net sql.NullString
+		var disputed int
+		err := db.r.QueryRowContext(ctx, db.q("SELECT id, sources, known_good, disputed, network_id FROM indicators WHERE kind = ? AND value = ?"),
+			string(k.Kind), k.Value).Scan(&id, &sources, &kg, &disputed, &net)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: lookup: %w", err)
+		}
+		const seen = ` FROM report_indicators ri JOIN reports r ON r.seq = ri.report_seq WHERE ri.indicator_id = ? AND r.status <> 'rejected' AND `
+		var accounts, networks int
+		var first, last sql.NullInt64
+		err = db.r.QueryRowContext(ctx, db.q("SELECT COUNT(*), COUNT(DISTINCT r.reporter), COUNT(DISTINCT r.reporter_net), COUNT(DISTINCT r.trusted_org), MIN(r.created_at), MAX(r.created_at)"+seen+vis),
+			append([]any{id}, vargs...)...).Scan(&info.Reports, &accounts, &networks, &info.Trusted, &first, &last)
+		if err != nil {
+			return nil, fmt.Errorf("store: lookup: %w", err)
+		}
+		info.Reporters = min(accounts, networks)
+		info.FirstSeen, info.LastSeen = fromMS(first), fromMS(last)
+		rows, err := db.r.QueryContext(ctx, db.q("SELECT DISTINCT r.scam_type"+seen+vis), append([]any{id}, vargs...)...)
+		if err != nil {
+			return nil, fmt.Errorf("store: lookup: %w", err)
+		}
+		var types int64
+		for rows.Next() {
+			var st string
+			if err := rows.Scan(&st); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: lookup: %w", err)
+			}
+			types |= report.ScamTypeBit(st)
+		}
+		rows.Close()
+		info.ScamTypes = report.ScamTypesOf(types)
+		if info.Sources, err = db.sourceNames(ctx, sources); err != nil {
+			return nil, err
+		}
+		info.KnownGood, info.Disputed = kg.String, disputed != 0
+		info.OverCommon = info.Reports > db.overCommon
+		info.Known = info.Reports > 0 || len(info.Sources) > 0
+		if info.Reports == 0 || info.KnownGood != "" || info.OverCommon {
+			continue
+		}
+		seeds, _, err := db.seenReportsOf(ctx, db.r, v, id)
+		if err != nil {
+			return nil, fmt.Errorf("store: lookup: %w", err)
+		}
+		size := 0
+		if _, _, err := db.walk(ctx, db.r, v, seeds, maxLookupNetwork, func(_, _, _ int64) bool { size++; return true }); err != nil {
+			return nil, fmt.Errorf("store: lookup: %w", err)
+		}
+		// The public network's id when there is one (every viewer's
+		// network holds it), else the id of the viewer's first report.
+		info.NetworkID, info.Network = net.String, size
+		if info.NetworkID == "" && len(seeds) > 0 {
+			if err := db.r.QueryRowContext(ctx, db.q("SELECT id FROM reports WHERE seq = ?"), seeds[0]).Scan(&info.NetworkID); err != nil {
+				return nil, fmt.Errorf("store: lookup: %w", err)
+			}
+		}
+	}
+	return out, nil
 }

@@ -5,13 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math/big"
 	"sort"
 	"time"
 
-	"vigil/internal/indicator"
 	"vigil/internal/report"
-	"vigil/internal/store"
 )
 
 // Networks are kept as labels: every counting report and every connecting
@@ -95,7 +92,7 @@ func (db *DB) reportsOf(ctx context.Context, tx *sql.Tx, inds []int64) ([]int64,
 	var out []int64
 	for _, ind := range inds {
 		rows, err := tx.QueryContext(ctx, db.q(`SELECT ri.report_seq FROM report_indicators ri JOIN reports r ON r.seq = ri.report_seq
-			WHERE ri.indicator_id = ? AND r.status <> 'rejected' AND ri.role <> 'victim_contact' ORDER BY ri.report_seq`), ind)
+			WHERE ri.indicator_id = ? AND r.status <> 'rejected' AND r.tlp = 'CLEAR' AND ri.role <> 'victim_contact' ORDER BY ri.report_seq`), ind)
 		if err != nil {
 			return nil, err
 		}
@@ -277,177 +274,6 @@ func (db *DB) relabel(ctx context.Context, tx *sql.Tx, seeds []int64, old []stri
 				return err
 			}
 		}
-	}
-	return nil
-}
-
-// Network returns a network: its reports, connecting indicators, size,
-// first and last seen, scam types and total loss per currency.
-func (db *DB) Network(ctx context.Context, id string) (store.Network, error) {
-	n := store.Network{ID: id, ScamTypes: []string{}, Loss: []report.Money{}, Reports: []store.NetworkReport{}, Indicators: []store.NetworkIndicator{}}
-	if err := db.r.QueryRowContext(ctx, db.q("SELECT size FROM networks WHERE id = ?"), id).Scan(&n.Size); errors.Is(err, sql.ErrNoRows) {
-		return n, fmt.Errorf("store: network %s: %w", id, store.ErrNotFound)
-	} else if err != nil {
-		return n, fmt.Errorf("store: network %s: %w", id, err)
-	}
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT id, scam_type, created_at, loss_amount, loss_currency FROM reports WHERE network_id = ? ORDER BY id"), id)
-	if err != nil {
-		return n, fmt.Errorf("store: network %s: %w", id, err)
-	}
-	defer rows.Close()
-	types := map[string]bool{}
-	loss := map[string]*big.Rat{}
-	for rows.Next() {
-		var r store.NetworkReport
-		var created int64
-		var amount, cur sql.NullString
-		if err := rows.Scan(&r.ID, &r.ScamType, &created, &amount, &cur); err != nil {
-			return n, err
-		}
-		r.CreatedAt = time.UnixMilli(created).UTC()
-		if n.FirstSeen.IsZero() || r.CreatedAt.Before(n.FirstSeen) {
-			n.FirstSeen = r.CreatedAt
-		}
-		if r.CreatedAt.After(n.LastSeen) {
-			n.LastSeen = r.CreatedAt
-		}
-		types[r.ScamType] = true
-		if amount.Valid {
-			if v, ok := new(big.Rat).SetString(amount.String); ok {
-				if loss[cur.String] == nil {
-					loss[cur.String] = new(big.Rat)
-				}
-				loss[cur.String].Add(loss[cur.String], v)
-			}
-		}
-		if len(n.Reports) < store.MaxListed {
-			n.Reports = append(n.Reports, r)
-		} else {
-			n.Truncated = true
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return n, err
-	}
-	for _, t := range report.ScamTypes {
-		if types[t.Code] {
-			n.ScamTypes = append(n.ScamTypes, t.Code)
-		}
-	}
-	for cur, v := range loss {
-		n.Loss = append(n.Loss, report.Money{Amount: report.FormatAmount(v), Currency: cur})
-	}
-	sort.Slice(n.Loss, func(i, j int) bool { return n.Loss[i].Currency < n.Loss[j].Currency })
-	irows, err := db.r.QueryContext(ctx, db.q(fmt.Sprintf("SELECT kind, value, reports FROM indicators WHERE network_id = ? ORDER BY reports DESC, kind, value LIMIT %d", store.MaxListed+1)), id)
-	if err != nil {
-		return n, err
-	}
-	defer irows.Close()
-	for irows.Next() {
-		var i store.NetworkIndicator
-		var kind string
-		if err := irows.Scan(&kind, &i.Value, &i.Reports); err != nil {
-			return n, err
-		}
-		i.Kind = indicator.Kind(kind)
-		if len(n.Indicators) < store.MaxListed {
-			n.Indicators = append(n.Indicators, i)
-		} else {
-			n.Truncated = true
-		}
-	}
-	return n, irows.Err()
-}
-
-// maxPathVisit bounds the reports a path search visits.
-const maxPathVisit = 100000
-
-// Path returns the shortest chain of shared indicators from report a to b.
-func (db *DB) Path(ctx context.Context, a, b string) ([]store.Step, error) {
-	var steps []store.Step
-	err := func() error {
-		tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: !db.postgres})
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback()
-		ra, err := db.reportCore(ctx, tx, a)
-		if err != nil {
-			return fmt.Errorf("report %s: %w", a, err)
-		}
-		rb, err := db.reportCore(ctx, tx, b)
-		if err != nil {
-			return fmt.Errorf("report %s: %w", b, err)
-		}
-		if ra.network == "" || ra.network != rb.network {
-			return fmt.Errorf("reports %s and %s are not linked: %w", a, b, store.ErrNotFound)
-		}
-		if ra.seq == rb.seq {
-			steps = []store.Step{{Report: a}}
-			return nil
-		}
-		type via struct{ from, ind int64 }
-		prev := map[int64]via{ra.seq: {}}
-		seenInd := map[int64]bool{}
-		for q := []int64{ra.seq}; len(q) > 0 && len(prev) < maxPathVisit; {
-			r := q[0]
-			q = q[1:]
-			links, err := db.connecting(ctx, tx, r)
-			if err != nil {
-				return err
-			}
-			for _, ind := range links {
-				if seenInd[ind] {
-					continue
-				}
-				seenInd[ind] = true
-				next, err := db.reportsOf(ctx, tx, []int64{ind})
-				if err != nil {
-					return err
-				}
-				for _, n := range next {
-					if _, ok := prev[n]; ok {
-						continue
-					}
-					prev[n] = via{r, ind}
-					if n == rb.seq {
-						return db.pathSteps(ctx, tx, rb.seq, ra.seq, func(s int64) (int64, int64) { v := prev[s]; return v.from, v.ind }, &steps)
-					}
-					q = append(q, n)
-				}
-			}
-		}
-		return fmt.Errorf("reports %s and %s are not linked: %w", a, b, store.ErrNotFound)
-	}()
-	if err != nil {
-		return nil, fmt.Errorf("store: path: %w", err)
-	}
-	return steps, nil
-}
-
-func (db *DB) pathSteps(ctx context.Context, tx *sql.Tx, end, start int64, prev func(int64) (int64, int64), out *[]store.Step) error {
-	var rev []store.Step
-	for s := end; ; {
-		var id string
-		if err := tx.QueryRowContext(ctx, db.q("SELECT id FROM reports WHERE seq = ?"), s).Scan(&id); err != nil {
-			return err
-		}
-		rev = append(rev, store.Step{Report: id})
-		if s == start {
-			break
-		}
-		from, ind := prev(s)
-		var k store.Key
-		var kind string
-		if err := tx.QueryRowContext(ctx, db.q("SELECT kind, value FROM indicators WHERE id = ?"), ind).Scan(&kind, &k.Value); err != nil {
-			return err
-		}
-		k.Kind = indicator.Kind(kind)
-		rev = append(rev, store.Step{Indicator: &k})
-		s = from
-	}
-	for i := len(rev) - 1; i >= 0; i-- {
-		*out = append(*out, rev[i])
 	}
 	return nil
 }

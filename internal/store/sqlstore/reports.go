@@ -22,7 +22,7 @@ func (db *DB) AddReport(ctx context.Context, r *report.Report, idem store.Idempo
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		written = written[:0]
-		id, created, err = db.addReport(ctx, tx, r, idem, &written)
+		id, created, err = db.addReport(ctx, tx, r, idem, &written, true)
 		return err
 	})
 	if err != nil {
@@ -34,7 +34,8 @@ func (db *DB) AddReport(ctx context.Context, r *report.Report, idem store.Idempo
 
 // addReport stores r in tx; the indicator rows it writes are appended to
 // written, for the key index once the transaction commits.
-func (db *DB) addReport(ctx context.Context, tx *sql.Tx, r *report.Report, idem store.Idempotency, written *[]keyID) (string, bool, error) {
+// Imports audit once per batch (audit false) rather than once per row.
+func (db *DB) addReport(ctx context.Context, tx *sql.Tx, r *report.Report, idem store.Idempotency, written *[]keyID, audit bool) (string, bool, error) {
 	if idem.Key != "" {
 		var hash, rid string
 		err := tx.QueryRowContext(ctx, db.q("SELECT request_hash, report_id FROM idempotency WHERE key = ?"), idem.Key).Scan(&hash, &rid)
@@ -73,23 +74,43 @@ func (db *DB) addReport(ctx context.Context, tx *sql.Tx, r *report.Report, idem 
 	if r.ImportKey != "" {
 		imp = r.ImportKey
 	}
-	var seq int64
-	err := tx.QueryRowContext(ctx, db.q(`INSERT INTO reports (id, kind, scam_type, channel, narrative, loss_amount, loss_currency,
-		occurred_at, victim_country, language, status, reporter, source, import_key, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`),
-		r.ID, r.Kind, r.ScamType, r.Channel, r.Narrative, lossAmount, lossCur, occurred, nullString(r.VictimCountry),
-		nullString(r.Language), r.Status, r.Reporter, r.Source, imp, ms(r.CreatedAt)).Scan(&seq)
+	if r.TLP == "" {
+		r.TLP = report.TLPClear
+	}
+	if r.ReporterNet == "" {
+		r.ReporterNet = r.Reporter
+	}
+	var links, victim []report.Link
+	for _, l := range r.Indicators {
+		if l.Role == report.RoleVictimContact {
+			victim = append(victim, l)
+		} else {
+			links = append(links, l)
+		}
+	}
+	sealed, err := db.sealReport(r, victim)
 	if err != nil {
 		return "", false, err
 	}
-	if !db.postgres {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO reports_fts (rowid, narrative) VALUES (?, ?)", seq, r.Narrative); err != nil {
-			return "", false, err
-		}
+	var seq int64
+	err = tx.QueryRowContext(ctx, db.q(`INSERT INTO reports (id, kind, scam_type, channel, narrative, pii, loss_amount, loss_currency,
+		occurred_at, victim_country, language, status, reporter, reporter_net, source, import_key, tlp, owner_org, author,
+		trusted_org, withdraw_hash, created_at)
+		VALUES (?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`),
+		r.ID, r.Kind, r.ScamType, r.Channel, sealed, lossAmount, lossCur, occurred, nullString(r.VictimCountry),
+		nullString(r.Language), r.Status, r.Reporter, r.ReporterNet, r.Source, imp, r.TLP, nullString(r.Org), nullString(r.Author),
+		nullString(r.TrustedOrg), nullString(r.WithdrawHash), ms(r.CreatedAt)).Scan(&seq)
+	if err != nil {
+		return "", false, err
 	}
+	if err := db.indexTerms(ctx, tx, seq, r.Narrative); err != nil {
+		return "", false, err
+	}
+	ref := reportRef{seq: seq, status: r.Status, tlp: r.TLP, reporter: r.Reporter, reporterNet: r.ReporterNet,
+		trustedOrg: r.TrustedOrg, scamType: r.ScamType, created: r.CreatedAt}
 	var connecting []int64
 	var flipped []int64
-	for _, l := range r.Indicators {
+	for _, l := range links {
 		ind, err := db.upsertIndicator(ctx, tx, l.Kind, l.Value, l.KnownGood)
 		if err != nil {
 			return "", false, err
@@ -100,10 +121,10 @@ func (db *DB) addReport(ctx context.Context, tx *sql.Tx, r *report.Report, idem 
 		if err != nil {
 			return "", false, err
 		}
-		if !report.Counts(r.Status, l.Role) {
+		if !ref.counts() {
 			continue
 		}
-		became, err := db.count(ctx, tx, ind.id, r.Reporter, r.ScamType, r.CreatedAt)
+		became, err := db.count(ctx, tx, ind.id, ref)
 		if err != nil {
 			return "", false, err
 		}
@@ -114,7 +135,7 @@ func (db *DB) addReport(ctx context.Context, tx *sql.Tx, r *report.Report, idem 
 			connecting = append(connecting, ind.id)
 		}
 	}
-	if r.Status != report.StatusRejected {
+	if ref.counts() {
 		if err := db.join(ctx, tx, seq, connecting); err != nil {
 			return "", false, err
 		}
@@ -128,6 +149,11 @@ func (db *DB) addReport(ctx context.Context, tx *sql.Tx, r *report.Report, idem 
 		_, err := tx.ExecContext(ctx, db.q("INSERT INTO idempotency (key, request_hash, report_id, created_at) VALUES (?, ?, ?, ?)"),
 			idem.Key, idem.Hash, r.ID, ms(time.Now()))
 		if err != nil {
+			return "", false, err
+		}
+	}
+	if audit {
+		if err := db.audit(ctx, tx, "report.create", r.ID, "tlp="+r.TLP+" source="+r.Source); err != nil {
 			return "", false, err
 		}
 	}
@@ -160,13 +186,15 @@ func nullString(s string) any {
 	return s
 }
 
-// Report returns one report with its indicators.
-func (db *DB) Report(ctx context.Context, id string) (report.Report, error) {
-	rows, err := db.r.QueryContext(ctx, db.q(reportColumns+" WHERE r.id = ?"), id)
+// Report returns one report v may see, with its indicators and personal
+// data unsealed.
+func (db *DB) Report(ctx context.Context, v store.Viewer, id string) (report.Report, error) {
+	vis, args := visible(v)
+	rows, err := db.r.QueryContext(ctx, db.q(reportColumns+" WHERE r.id = ? AND "+vis), append([]any{id}, args...)...)
 	if err != nil {
 		return report.Report{}, fmt.Errorf("store: report %s: %w", id, err)
 	}
-	rs, seqs, err := scanReports(rows)
+	rs, seqs, err := db.scanReports(rows)
 	if err != nil {
 		return report.Report{}, fmt.Errorf("store: report %s: %w", id, err)
 	}
@@ -177,6 +205,34 @@ func (db *DB) Report(ctx context.Context, id string) (report.Report, error) {
 		return report.Report{}, fmt.Errorf("store: report %s: %w", id, err)
 	}
 	return rs[0], nil
+}
+
+// visible is the SQL condition on reports r that v may see (the same rule
+// as store.Viewer.Sees) and its arguments.
+func visible(v store.Viewer) (string, []any) {
+	if v.All {
+		return "(1 = 1)", nil
+	}
+	parts := []string{"r.tlp = 'CLEAR'"}
+	var args []any
+	if v.User != "" {
+		parts = append(parts, "r.author = ?")
+		args = append(args, v.User)
+	}
+	if v.Member {
+		parts = append(parts, "r.tlp = 'GREEN'")
+	}
+	if len(v.AmberOrgs) > 0 {
+		parts = append(parts, "(r.tlp = 'AMBER' AND r.owner_org IN (?"+strings.Repeat(", ?", len(v.AmberOrgs)-1)+"))")
+		for _, o := range v.AmberOrgs {
+			args = append(args, o)
+		}
+	}
+	if v.Org != "" {
+		parts = append(parts, "(r.tlp = 'AMBER+STRICT' AND r.owner_org = ?)")
+		args = append(args, v.Org)
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args
 }
 
 // loadLinks fills the indicators of reports (seqs in the same order), in
@@ -190,7 +246,9 @@ func (db *DB) loadLinks(ctx context.Context, rs []report.Report, seqs []int64) e
 	for i, s := range seqs {
 		at[s] = i
 		args[i] = s
-		rs[i].Indicators = []report.Link{}
+		if rs[i].Indicators == nil {
+			rs[i].Indicators = []report.Link{}
+		}
 	}
 	rows, err := db.r.QueryContext(ctx, db.q(`SELECT ri.report_seq, i.kind, i.value, ri.raw, ri.role, ri.origin, i.known_good
 		FROM report_indicators ri JOIN indicators i ON i.id = ri.indicator_id
@@ -212,20 +270,23 @@ func (db *DB) loadLinks(ctx context.Context, rs []report.Report, seqs []int64) e
 	return rows.Err()
 }
 
-const reportColumns = `SELECT r.seq, r.id, r.kind, r.scam_type, r.channel, r.narrative, r.loss_amount, r.loss_currency, r.occurred_at,
-	r.victim_country, r.language, r.status, r.reporter, r.source, r.network_id, r.created_at FROM reports r`
+const reportColumns = `SELECT r.seq, r.id, r.kind, r.scam_type, r.channel, r.narrative, r.pii, r.loss_amount, r.loss_currency,
+	r.occurred_at, r.victim_country, r.language, r.status, r.reporter, r.reporter_net, r.source, r.network_id, r.tlp, r.owner_org,
+	r.author, r.trusted_org, r.withdraw_hash, r.created_at FROM reports r`
 
-func scanReports(rows *sql.Rows) ([]report.Report, []int64, error) {
+// scanReports reads reports and unseals their personal data.
+func (db *DB) scanReports(rows *sql.Rows) ([]report.Report, []int64, error) {
 	defer rows.Close()
 	var out []report.Report
 	var seqs []int64
 	for rows.Next() {
 		var r report.Report
 		var seq int64
-		var amount, cur, country, lang, net sql.NullString
+		var sealed []byte
+		var amount, cur, country, lang, net, org, author, trusted, withdraw sql.NullString
 		var occurred, created sql.NullInt64
-		if err := rows.Scan(&seq, &r.ID, &r.Kind, &r.ScamType, &r.Channel, &r.Narrative, &amount, &cur, &occurred,
-			&country, &lang, &r.Status, &r.Reporter, &r.Source, &net, &created); err != nil {
+		if err := rows.Scan(&seq, &r.ID, &r.Kind, &r.ScamType, &r.Channel, &r.Narrative, &sealed, &amount, &cur, &occurred,
+			&country, &lang, &r.Status, &r.Reporter, &r.ReporterNet, &r.Source, &net, &r.TLP, &org, &author, &trusted, &withdraw, &created); err != nil {
 			return nil, nil, err
 		}
 		if amount.Valid {
@@ -236,7 +297,11 @@ func scanReports(rows *sql.Rows) ([]report.Report, []int64, error) {
 			r.OccurredAt = &t
 		}
 		r.VictimCountry, r.Language, r.NetworkID = country.String, lang.String, net.String
+		r.Org, r.Author, r.TrustedOrg, r.WithdrawHash = org.String, author.String, trusted.String, withdraw.String
 		r.CreatedAt = fromMS(created)
+		if err := db.openReport(&r, sealed); err != nil {
+			return nil, nil, err
+		}
 		out = append(out, r)
 		seqs = append(seqs, seq)
 	}
@@ -244,25 +309,25 @@ func scanReports(rows *sql.Rows) ([]report.Report, []int64, error) {
 }
 
 // SearchReports lists reports matching q, newest first, a page at a time.
-func (db *DB) SearchReports(ctx context.Context, q store.Query) ([]report.Report, string, error) {
+func (db *DB) SearchReports(ctx context.Context, v store.Viewer, q store.Query) ([]report.Report, string, error) {
 	if q.Limit <= 0 {
 		q.Limit = 50
 	}
 	q.Limit = min(q.Limit, 500)
-	var where []string
-	var args []any
-	if t := strings.TrimSpace(q.Text); t != "" {
-		switch {
-		case db.postgres:
-			where = append(where, "r.narrative ILIKE ? ESCAPE '\\'")
-			args = append(args, "%"+escapeLike(t)+"%")
-		case len([]rune(t)) >= 3:
-			// The trigram index answers a quoted phrase as a substring.
-			where = append(where, "r.seq IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?)")
-			args = append(args, `"`+strings.ReplaceAll(t, `"`, `""`)+`"`)
-		default:
-			where = append(where, "r.narrative LIKE ? ESCAPE '\\'")
-			args = append(args, "%"+escapeLike(t)+"%")
+	vis, args := visible(v)
+	where := []string{vis}
+	text := strings.TrimSpace(q.Text)
+	if text != "" {
+		terms := db.keys.QueryTerms(text)
+		if len(terms) == 0 {
+			return []report.Report{}, "", nil
+		}
+		// Reports holding every term of the query, found by their keyed
+		// hashes: the index holds no plaintext.
+		where = append(where, fmt.Sprintf("r.seq IN (SELECT report_seq FROM report_terms WHERE term IN (?%s) GROUP BY report_seq HAVING COUNT(*) = %d)",
+			strings.Repeat(", ?", len(terms)-1), len(terms)))
+		for _, t := range terms {
+			args = append(args, t)
 		}
 	}
 	if q.Kind != "" {
@@ -281,16 +346,13 @@ func (db *DB) SearchReports(ctx context.Context, q store.Query) ([]report.Report
 		where = append(where, "r.id < ?")
 		args = append(args, q.Cursor)
 	}
-	query := reportColumns
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
+	query := reportColumns + " WHERE " + strings.Join(where, " AND ")
 	query += fmt.Sprintf(" ORDER BY r.id DESC LIMIT %d", q.Limit+1)
 	rows, err := db.r.QueryContext(ctx, db.q(query), args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("store: search reports: %w", err)
 	}
-	rs, seqs, err := scanReports(rows)
+	rs, seqs, err := db.scanReports(rows)
 	if err != nil {
 		return nil, "", fmt.Errorf("store: search reports: %w", err)
 	}
@@ -305,14 +367,11 @@ func (db *DB) SearchReports(ctx context.Context, q store.Query) ([]report.Report
 	return rs, next, nil
 }
 
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
 // SetReportStatus changes a report's status. Leaving or re-entering the
 // rejected status uncounts or recounts its indicators and re-derives the
-// networks around it.
-func (db *DB) SetReportStatus(ctx context.Context, id, status string) error {
+// networks around it; a trusted organisation vouching for a counting
+// report is counted for its indicators.
+func (db *DB) SetReportStatus(ctx context.Context, id, status, trustedOrg string) error {
 	if !validStatus(status) {
 		return fmt.Errorf("store: set status of %s: %w: unknown status %q", id, report.ErrInvalid, status)
 	}
@@ -321,22 +380,33 @@ func (db *DB) SetReportStatus(ctx context.Context, id, status string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, db.q("UPDATE reports SET status = ? WHERE seq = ?"), status, cur.seq); err != nil {
+		next := cur
+		next.status = status
+		if trustedOrg != "" && cur.trustedOrg == "" {
+			next.trustedOrg = trustedOrg
+		}
+		if _, err := tx.ExecContext(ctx, db.q("UPDATE reports SET status = ?, trusted_org = ? WHERE seq = ?"), status, nullString(next.trustedOrg), cur.seq); err != nil {
 			return err
 		}
-		wasCounting, counting := cur.status != report.StatusRejected, status != report.StatusRejected
-		if wasCounting == counting {
+		if err := db.audit(ctx, tx, "report.status", id, cur.status+" -> "+status); err != nil {
+			return err
+		}
+		if cur.counts() == next.counts() && cur.trustedOrg == next.trustedOrg {
 			return nil
 		}
-		if !counting {
+		if cur.counts() {
 			inds, err := db.countingLinks(ctx, tx, cur.seq)
 			if err != nil {
 				return err
 			}
-			return db.withdraw(ctx, tx, cur, inds)
+			if err := db.withdraw(ctx, tx, cur, inds); err != nil {
+				return err
+			}
 		}
-		cur.status = status
-		return db.reinstate(ctx, tx, cur)
+		if next.counts() {
+			return db.reinstate(ctx, tx, next)
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("store: set status of %s: %w", id, err)
@@ -372,29 +442,25 @@ func (db *DB) DeleteReport(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		for _, stmt := range []string{"DELETE FROM report_indicators WHERE report_seq = ?", "DELETE FROM reports WHERE seq = ?"} {
+		for _, stmt := range []string{"DELETE FROM report_indicators WHERE report_seq = ?", "DELETE FROM report_terms WHERE report_seq = ?", "DELETE FROM reports WHERE seq = ?"} {
 			if _, err := tx.ExecContext(ctx, db.q(stmt), cur.seq); err != nil {
-				return err
-			}
-		}
-		if !db.postgres {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM reports_fts WHERE rowid = ?", cur.seq); err != nil {
 				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, db.q("DELETE FROM idempotency WHERE report_id = ?"), id); err != nil {
 			return err
 		}
-		if cur.status != report.StatusRejected {
+		if err := db.audit(ctx, tx, "report.delete", id, ""); err != nil {
+			return err
+		}
+		if cur.counts() {
 			if err := db.withdraw(ctx, tx, cur, counted); err != nil {
 				return err
 			}
 		}
 		// Indicators nothing refers to any more are forgotten.
 		for _, ind := range inds {
-			_, err := tx.ExecContext(ctx, db.q(`DELETE FROM indicators WHERE id = ? AND reports = 0 AND sources = 0 AND known_good IS NULL
-				AND NOT EXISTS (SELECT 1 FROM report_indicators WHERE indicator_id = ?)`), ind, ind)
-			if err != nil {
+			if err := db.forget(ctx, tx, ind); err != nil {
 				return err
 			}
 		}
@@ -408,24 +474,34 @@ func (db *DB) DeleteReport(ctx context.Context, id string) error {
 
 // reportRef is what maintenance needs of a report.
 type reportRef struct {
-	seq      int64
-	status   string
-	reporter string
-	scamType string
-	created  time.Time
-	network  string
+	seq         int64
+	status      string
+	tlp         string
+	reporter    string
+	reporterNet string
+	trustedOrg  string
+	scamType    string
+	created     time.Time
+	network     string
+}
+
+// counts tells whether the report counts for the stored answers: those of
+// public lookups and networks, made of TLP:CLEAR reports that were not
+// rejected. Answers to other viewers are computed from the links.
+func (r reportRef) counts() bool {
+	return r.status != report.StatusRejected && r.tlp == report.TLPClear
 }
 
 func (db *DB) reportCore(ctx context.Context, tx *sql.Tx, id string) (reportRef, error) {
 	var r reportRef
-	var net sql.NullString
+	var net, trusted sql.NullString
 	var created int64
-	err := tx.QueryRowContext(ctx, db.q("SELECT seq, status, reporter, scam_type, created_at, network_id FROM reports WHERE id = ?"), id).
-		Scan(&r.seq, &r.status, &r.reporter, &r.scamType, &created, &net)
+	err := tx.QueryRowContext(ctx, db.q("SELECT seq, status, tlp, reporter, reporter_net, trusted_org, scam_type, created_at, network_id FROM reports WHERE id = ?"), id).
+		Scan(&r.seq, &r.status, &r.tlp, &r.reporter, &r.reporterNet, &trusted, &r.scamType, &created, &net)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, store.ErrNotFound
 	}
-	r.created, r.network = time.UnixMilli(created).UTC(), net.String
+	r.created, r.network, r.trustedOrg = time.UnixMilli(created).UTC(), net.String, trusted.String
 	return r, err
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/oklog/ulid/v2"
 	_ "modernc.org/sqlite" // driver "sqlite"
 
+	"vigil/internal/auth"
 	"vigil/internal/store"
 )
 
@@ -33,6 +34,9 @@ type Options struct {
 	// for a server answering many lookups. Commands that import or answer
 	// a few lookups go without: loading it would cost more than it saves.
 	LookupIndex bool
+	// Keys seal personal data and key the blind index and the audit
+	// chain; required (auth.LoadKeyring).
+	Keys *auth.Keyring
 }
 
 // DefaultOverCommon is the default Options.OverCommon.
@@ -41,6 +45,7 @@ const DefaultOverCommon = 100
 // DB is a Store over SQLite or PostgreSQL.
 type DB struct {
 	postgres   bool
+	keys       *auth.Keyring
 	w, r       *sql.DB // writes (one connection on SQLite), reads
 	overCommon int
 	rebound    sync.Map // query with ? -> query with $n
@@ -63,7 +68,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if opts.OverCommon <= 0 {
 		opts.OverCommon = DefaultOverCommon
 	}
-	db := &DB{overCommon: opts.OverCommon, srcName: map[int]string{}, index: newKeyIndex()}
+	if opts.Keys == nil {
+		return nil, errors.New("store: open: no data key")
+	}
+	db := &DB{overCommon: opts.OverCommon, keys: opts.Keys, srcName: map[int]string{}, index: newKeyIndex()}
 	var err error
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.postgres = true
@@ -83,6 +91,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", redact(dsn), err)
 	}
 	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.sealLegacy(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -18,7 +18,7 @@ import (
 // TestSQLite runs the suite with lookups through the in-memory key index.
 func TestSQLite(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, overCommon int) store.Store {
-		db, err := Open(context.Background(), filepath.Join(t.TempDir(), "vigil.db"), Options{OverCommon: overCommon, LookupIndex: true})
+		db, err := Open(context.Background(), filepath.Join(t.TempDir(), "vigil.db"), Options{Keys: testKeys, OverCommon: overCommon, LookupIndex: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -32,7 +32,7 @@ func TestSQLite(t *testing.T) {
 // before the key index has loaded.
 func TestSQLiteWithoutIndex(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, overCommon int) store.Store {
-		db, err := Open(context.Background(), filepath.Join(t.TempDir(), "vigil.db"), Options{OverCommon: overCommon})
+		db, err := Open(context.Background(), filepath.Join(t.TempDir(), "vigil.db"), Options{Keys: testKeys, OverCommon: overCommon})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,12 +57,12 @@ func waitIndex(t *testing.T, db *DB) {
 func TestKeyIndexFollowsOtherWriters(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "vigil.db")
-	a, err := Open(ctx, path, Options{LookupIndex: true})
+	a, err := Open(ctx, path, Options{Keys: testKeys, LookupIndex: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	b, err := Open(ctx, path, Options{})
+	b, err := Open(ctx, path, Options{Keys: testKeys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestKeyIndexFollowsOtherWriters(t *testing.T) {
 	}
 	deadline := time.Now().Add(5 * refreshEvery)
 	for {
-		is, err := a.Lookup(ctx, []store.Key{k})
+		is, err := a.Lookup(ctx, store.Viewer{}, []store.Key{k})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,7 +101,7 @@ func TestKeyIndexFollowsOtherWriters(t *testing.T) {
 	if _, _, err := a.AddReport(ctx, r2, store.Idempotency{}); err != nil {
 		t.Fatal(err)
 	}
-	is, err := a.Lookup(ctx, []store.Key{{Kind: "qq", Value: "12345678"}, {Kind: "qq", Value: "87654321"}})
+	is, err := a.Lookup(ctx, store.Viewer{}, []store.Key{{Kind: "qq", Value: "12345678"}, {Kind: "qq", Value: "87654321"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func freshPostgres(t *testing.T, base string) string {
 func TestPostgres(t *testing.T) {
 	base := postgresURL(t)
 	storetest.Run(t, func(t *testing.T, overCommon int) store.Store {
-		db, err := Open(context.Background(), freshPostgres(t, base), Options{OverCommon: overCommon, LookupIndex: true})
+		db, err := Open(context.Background(), freshPostgres(t, base), Options{Keys: testKeys, OverCommon: overCommon, LookupIndex: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -168,7 +168,7 @@ func TestPostgres(t *testing.T) {
 
 func TestMigrateRecordsAndRepeats(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "m.db")
-	db, err := Open(context.Background(), path, Options{})
+	db, err := Open(context.Background(), path, Options{Keys: testKeys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestMigrateRecordsAndRepeats(t *testing.T) {
 		t.Fatalf("migrations %+v %v", ms, err)
 	}
 	db.Close()
-	db, err = Open(context.Background(), path, Options{})
+	db, err = Open(context.Background(), path, Options{Keys: testKeys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,3 +190,5 @@ func TestMigrateRecordsAndRepeats(t *testing.T) {
 		t.Errorf("integrity %q %v", ok, err)
 	}
 }
+
+var testKeys = storetest.Keys()

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"vigil/internal/auth"
 
 	"vigil/internal/indicator"
 	"vigil/internal/report"
@@ -21,6 +22,9 @@ import (
 // Opener opens a fresh, empty store for one test; overCommon is the
 // over-common threshold (0: the default).
 type Opener func(t *testing.T, overCommon int) store.Store
+
+// all sees every report: the suite's reads of what it wrote.
+var seeAll = store.Viewer{All: true}
 
 // Run runs the suite.
 func Run(t *testing.T, open Opener) {
@@ -74,7 +78,7 @@ func add(t *testing.T, s store.Store, r *report.Report) string {
 
 func info(t *testing.T, s store.Store, kind, value string) store.IndicatorInfo {
 	t.Helper()
-	is, err := s.Lookup(ctx, []store.Key{{Kind: indicator.Kind(kind), Value: value}})
+	is, err := s.Lookup(ctx, store.Viewer{}, []store.Key{{Kind: indicator.Kind(kind), Value: value}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +87,7 @@ func info(t *testing.T, s store.Store, kind, value string) store.IndicatorInfo {
 
 func netOf(t *testing.T, s store.Store, id string) string {
 	t.Helper()
-	r, err := s.Report(ctx, id)
+	r, err := s.Report(ctx, seeAll, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +96,7 @@ func netOf(t *testing.T, s store.Store, id string) string {
 
 func size(t *testing.T, s store.Store, id string) int {
 	t.Helper()
-	n, err := s.Network(ctx, netOf(t, s, id))
+	n, err := s.Network(ctx, store.Viewer{}, netOf(t, s, id))
 	if err != nil {
 		t.Fatalf("network of %s: %v", id, err)
 	}
@@ -107,7 +111,7 @@ func testRoundTrip(t *testing.T, open Opener) {
 	r.Loss = &report.Money{Amount: "1200.5", Currency: "USD"}
 	r.OccurredAt, r.VictimCountry, r.Language = &when, "CN", "zh-Hans"
 	id := add(t, s, r)
-	got, err := s.Report(ctx, id)
+	got, err := s.Report(ctx, seeAll, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +130,7 @@ func testRoundTrip(t *testing.T, open Opener) {
 	if roles["+8613900139000"] != report.RoleVictimContact || roles["TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp"] != report.RolePayment {
 		t.Errorf("roles: %v", roles)
 	}
-	if _, err := s.Report(ctx, "01HNOSUCHREPORT0000000000"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Report(ctx, seeAll, "01HNOSUCHREPORT0000000000"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("missing report: %v, want ErrNotFound", err)
 	}
 }
@@ -188,7 +192,7 @@ func testLookup(t *testing.T, open Opener) {
 		t.Errorf("unknown value: %+v", v)
 	}
 	// A batch answers in order.
-	is, err := s.Lookup(ctx, []store.Key{{Kind: "phone", Value: "+1"}, {Kind: "phone", Value: "+8613800138000"}})
+	is, err := s.Lookup(ctx, store.Viewer{}, []store.Key{{Kind: "phone", Value: "+1"}, {Kind: "phone", Value: "+8613800138000"}})
 	if err != nil || len(is) != 2 || is[0].Known || is[1].Reports != 3 {
 		t.Errorf("batch: %+v %v", is, err)
 	}
@@ -206,7 +210,7 @@ func testNetworks(t *testing.T, open Opener) {
 	if netOf(t, s, d) == netOf(t, s, a) || size(t, s, d) != 1 {
 		t.Errorf("d is alone")
 	}
-	path, err := s.Path(ctx, a, c)
+	path, err := s.Path(ctx, store.Viewer{}, a, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +218,7 @@ func testNetworks(t *testing.T, open Opener) {
 	if got := steps(path); !slices.Equal(got, want) {
 		t.Errorf("path a->c:\n got %v\nwant %v", got, want)
 	}
-	if _, err := s.Path(ctx, a, d); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Path(ctx, store.Viewer{}, a, d); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("path to an unlinked report: %v, want ErrNotFound", err)
 	}
 	// A report that joins two networks merges them.
@@ -222,7 +226,7 @@ func testNetworks(t *testing.T, open Opener) {
 	if netOf(t, s, d) != netOf(t, s, a) || size(t, s, e) != 5 {
 		t.Errorf("merge: d %s a %s size %d", netOf(t, s, d), netOf(t, s, a), size(t, s, e))
 	}
-	n, err := s.Network(ctx, netOf(t, s, a))
+	n, err := s.Network(ctx, store.Viewer{}, netOf(t, s, a))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +298,7 @@ func testRejectAndDelete(t *testing.T, open Opener) {
 	a := add(t, s, rep("r1", "investment", "phone:+8613800138000"))
 	b := add(t, s, rep("r2", "romance", "phone:+8613800138000", "payment=trx:TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp"))
 	c := add(t, s, rep("r3", "romance", "payment=trx:TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp"))
-	if err := s.SetReportStatus(ctx, b, report.StatusRejected); err != nil {
+	if err := s.SetReportStatus(ctx, b, report.StatusRejected, ""); err != nil {
 		t.Fatal(err)
 	}
 	if netOf(t, s, a) == netOf(t, s, c) || size(t, s, a) != 1 || size(t, s, c) != 1 || netOf(t, s, b) != "" {
@@ -303,10 +307,10 @@ func testRejectAndDelete(t *testing.T, open Opener) {
 	if v := info(t, s, "phone", "+8613800138000"); v.Reports != 1 || v.Reporters != 1 || !slices.Equal(v.ScamTypes, []string{"investment"}) {
 		t.Errorf("a rejected report does not count: %+v", v)
 	}
-	if _, err := s.Path(ctx, a, c); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Path(ctx, store.Viewer{}, a, c); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("path through a rejected report: %v", err)
 	}
-	if err := s.SetReportStatus(ctx, b, report.StatusVerified); err != nil {
+	if err := s.SetReportStatus(ctx, b, report.StatusVerified, ""); err != nil {
 		t.Fatal(err)
 	}
 	if netOf(t, s, a) != netOf(t, s, c) || size(t, s, a) != 3 {
@@ -315,7 +319,7 @@ func testRejectAndDelete(t *testing.T, open Opener) {
 	if err := s.DeleteReport(ctx, b); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Report(ctx, b); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Report(ctx, seeAll, b); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("deleted report: %v", err)
 	}
 	if netOf(t, s, a) == netOf(t, s, c) || size(t, s, a) != 1 {
@@ -330,7 +334,7 @@ func testRejectAndDelete(t *testing.T, open Opener) {
 	if err := s.DeleteReport(ctx, a); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("deleting twice: %v", err)
 	}
-	if err := s.SetReportStatus(ctx, c, "bogus"); !errors.Is(err, report.ErrInvalid) {
+	if err := s.SetReportStatus(ctx, c, "bogus", ""); !errors.Is(err, report.ErrInvalid) {
 		t.Errorf("bad status: %v", err)
 	}
 }
@@ -356,7 +360,12 @@ func testSearch(t *testing.T, open Opener) {
 		{store.Query{Text: "刷单"}, []int{0}},
 		{store.Query{Text: "提现"}, []int{3}},
 		{store.Query{Text: "投资平台"}, []int{3}},
-		{store.Query{Text: "CRYPTO invest"}, []int{1}},
+		{store.Query{Text: "CRYPTO investment"}, []int{1}},
+		// Whole words: the blind index holds keyed hashes of words, not
+		// of every substring.
+		{store.Query{Text: "invest"}, nil},
+		{store.Query{Text: "platform crypto"}, []int{1}},
+		{store.Query{Text: "平台 USDT"}, []int{3}},
 		{store.Query{Text: "西港"}, []int{2}},
 		{store.Query{Text: "100%_"}, nil},
 		{store.Query{Text: `"quoted"`}, nil},
@@ -366,7 +375,7 @@ func testSearch(t *testing.T, open Opener) {
 		{store.Query{}, []int{3, 2, 1, 0}},
 	}
 	for _, c := range cases {
-		got, _, err := s.SearchReports(ctx, c.q)
+		got, _, err := s.SearchReports(ctx, seeAll, c.q)
 		if err != nil {
 			t.Errorf("%+v: %v", c.q, err)
 			continue
@@ -383,7 +392,7 @@ func testSearch(t *testing.T, open Opener) {
 	var all []string
 	cursor := ""
 	for range 5 {
-		page, next, err := s.SearchReports(ctx, store.Query{Limit: 2, Cursor: cursor})
+		page, next, err := s.SearchReports(ctx, seeAll, store.Query{Limit: 2, Cursor: cursor})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -506,7 +515,7 @@ func testNetworksRandom(t *testing.T, open Opener) {
 			if r.rejected {
 				status = report.StatusVerified
 			}
-			if err := s.SetReportStatus(ctx, r.id, status); err != nil {
+			if err := s.SetReportStatus(ctx, r.id, status, ""); err != nil {
 				t.Fatal(err)
 			}
 			r.rejected = !r.rejected
@@ -557,7 +566,7 @@ func testNetworksRandom(t *testing.T, open Opener) {
 		for _, g := range groups {
 			sort.Strings(g)
 			net := netOf(t, s, g[0])
-			n, err := s.Network(ctx, net)
+			n, err := s.Network(ctx, store.Viewer{}, net)
 			if err != nil {
 				t.Fatalf("step %d: network of %s: %v", step, g[0], err)
 			}
@@ -582,4 +591,13 @@ func testNetworksRandom(t *testing.T, open Opener) {
 			}
 		}
 	}
+}
+
+// Keys is a fixed data keyring for tests.
+func Keys() *auth.Keyring {
+	k, err := auth.NewKeyring([]byte("vigil test data key: 32 bytes..."))
+	if err != nil {
+		panic(err)
+	}
+	return k
 }

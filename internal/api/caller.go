@@ -1,0 +1,136 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"vigil/internal/auth"
+	"vigil/internal/store"
+	"vigil/internal/web"
+)
+
+// caller is who sent a request: resolved once, in handle, and read by
+// handlers through callerOf.
+type caller struct {
+	p auth.Principal
+	v store.Viewer
+	// client is the client's network (see network); reporterNet its
+	// pseudonym.
+	client string
+	// session is the hash of the session token when the caller signed in
+	// with a cookie: state-changing requests then need the CSRF header.
+	session string
+	// trusted is set when the caller's organisation is trusted.
+	trusted bool
+	// login names a signed-in account, for the session endpoint.
+	login string
+}
+
+type callerKey struct{}
+
+func callerOf(r *http.Request) *caller {
+	if c, ok := r.Context().Value(callerKey{}).(*caller); ok {
+		return c
+	}
+	return &caller{p: auth.Public()}
+}
+
+// actor names the caller in the audit log.
+func (c *caller) actor(s *Server) string {
+	switch {
+	case c.p.KeyID != "":
+		return "key:" + c.p.KeyID
+	case c.p.User != "":
+		return "user:" + c.p.User
+	}
+	return "public:" + strings.TrimPrefix(s.reporterKey(c.client), "anon:")[:12]
+}
+
+// Errors of authentication and authorisation.
+var (
+	ErrForbidden = errors.New("forbidden")
+	errBadKey    = fmt.Errorf("%w: the API key is unknown or revoked", ErrUnauthorized)
+)
+
+// authenticate resolves the caller: an API key (Authorization: Bearer),
+// a session cookie, or the public. A key that does not hold is an error;
+// a stale cookie is the public.
+func (s *Server) authenticate(r *http.Request) (*caller, error) {
+	c := &caller{p: auth.Public(), client: s.client(r)}
+	if h := r.Header.Get("Authorization"); h != "" {
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return nil, fmt.Errorf("%w: use Authorization: Bearer <API key>", ErrUnauthorized)
+		}
+		if _, ok := auth.ParseAPIKey(token); !ok {
+			return nil, errBadKey
+		}
+		k, err := s.store.KeyByHash(r.Context(), auth.HashToken(token))
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, errBadKey
+		} else if err != nil {
+			return nil, err
+		}
+		perms := auth.NewPermSet(k.Perms...)
+		c.p = auth.Principal{Role: "partner", User: "key:" + k.ID, Org: k.Org, Perms: perms, KeyID: k.ID}
+		return c, s.resolveOrg(r.Context(), c)
+	}
+	if ck, err := r.Cookie(web.SessionCookie); err == nil && ck.Value != "" {
+		hash := auth.HashToken(ck.Value)
+		sess, err := s.store.Session(r.Context(), hash)
+		if err == nil {
+			u := sess.User
+			c.p = auth.Principal{Role: u.Role, User: u.ID, Org: u.Org, Perms: auth.RolePermissions(u.Role)}
+			if u.MustChange {
+				// A one-time password buys nothing but a new password.
+				c.p.Perms = auth.RolePermissions(auth.RolePublic)
+			}
+			c.session, c.login = hash, u.Login
+			return c, s.resolveOrg(r.Context(), c)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// resolveOrg fills in what the caller's organisation lets it see.
+func (s *Server) resolveOrg(ctx context.Context, c *caller) error {
+	c.v = store.Viewer{User: c.p.User, Org: c.p.Org, Member: c.p.Org != ""}
+	if c.p.Org == "" {
+		return nil
+	}
+	o, err := s.store.Org(ctx, c.p.Org)
+	if err != nil {
+		return err
+	}
+	c.trusted = o.Trusted
+	c.v.AmberOrgs, err = s.store.AmberOrgs(ctx, c.p.Org)
+	return err
+}
+
+// authorize is the one check of a request's permission: the public is
+// told to sign in (401), an account without the permission is refused
+// (403). A signed-in browser's state-changing request must carry the
+// CSRF token of its session.
+func (s *Server) authorize(r *http.Request, c *caller, perm auth.Permission) error {
+	if c.session != "" && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if !auth.CheckCSRF(s.csrfKey, c.session, r.Header.Get("X-CSRF-Token")) {
+			return fmt.Errorf("%w: a signed-in browser's request must carry the X-CSRF-Token header from GET /api/v1/session", ErrForbidden)
+		}
+	}
+	if perm == "" || c.p.Can(perm) {
+		return nil
+	}
+	if c.p.IsPublic() {
+		return fmt.Errorf("%w: sign in or use an API key with permission %s", ErrUnauthorized, perm)
+	}
+	return fmt.Errorf("%w: permission %s is needed", ErrForbidden, perm)
+}
+
+// sessionTTL is how long a sign-in lasts.
+const sessionTTL = 12 * time.Hour
