@@ -75,7 +75,7 @@ func (s *Server) authenticate(r *http.Request) (*caller, error) {
 		} else if err != nil {
 			return nil, err
 		}
-		perms := auth.NewPermSet(k.Perms...)
+		perms := auth.NewPermSet(k.Perms...).KeyGrantable()
 		c.p = auth.Principal{Role: "partner", User: "key:" + k.ID, Org: k.Org, Perms: perms, KeyID: k.ID}
 		return c, s.resolveOrg(r.Context(), c)
 	}

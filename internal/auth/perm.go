@@ -26,7 +26,7 @@ const (
 	PermReportReadPII     Permission = "report.read_pii"     // narratives and contacts of reports the caller may see
 	PermReportSearch      Permission = "report.search"       // list/search reports
 	PermReportVerify      Permission = "report.verify"       // set status: verified, rejected, ...
-	PermReportWithdrawOwn Permission = "report.withdraw_own" // withdraw (erase) one's own report
+	PermReportWithdrawOwn Permission = "report.withdraw_own" // withdraw (erase) one's own report: as its author, or with its withdrawal token
 	PermReportDelete      Permission = "report.delete"       // delete any report
 	PermNetworkRead       Permission = "network.read"        // read scam networks
 	PermStatsRead         Permission = "stats.read"          // read aggregate statistics
@@ -185,9 +185,10 @@ var Roles = []Role{RoleReporter, RoleFamily, RoleAnalyst, RoleCaseworker, RoleAd
 // The table of docs/permissions.md, which is authoritative:
 // TestPermissionTableMatchesDocs fails when these differ from it.
 var (
+	// The public withdraws a report with the token given at submission.
 	publicPerms = NewPermSet(PermLookup, PermScreen, PermReportSubmit, PermReportRead,
-		PermNetworkRead, PermStatsRead, PermDisputeFile)
-	reporterPerms   = publicPerms | NewPermSet(PermReportWithdrawOwn)
+		PermNetworkRead, PermStatsRead, PermDisputeFile, PermReportWithdrawOwn)
+	reporterPerms   = publicPerms
 	analystPerms    = reporterPerms | NewPermSet(PermReportReadPII, PermReportSearch, PermReportVerify, PermDisputeResolve)
 	caseworkerPerms = reporterPerms | NewPermSet(PermReportReadPII, PermReportSearch)
 	adminPerms      = analystPerms | NewPermSet(PermReportDelete, PermUserManage, PermOrgManage, PermKeyManage, PermAuditRead)

@@ -158,8 +158,10 @@ func TestPermissionTableMatchesDocs(t *testing.T) {
 
 func TestRolePermissions(t *testing.T) {
 	// The brief's table, written out independently of perm.go.
-	public := []Permission{PermLookup, PermScreen, PermReportSubmit, PermReportRead, PermNetworkRead, PermStatsRead, PermDisputeFile}
-	reporter := append(slices.Clone(public), PermReportWithdrawOwn)
+	// The public may withdraw its own report with the token given at
+	// submission.
+	public := []Permission{PermLookup, PermScreen, PermReportSubmit, PermReportRead, PermNetworkRead, PermStatsRead, PermDisputeFile, PermReportWithdrawOwn}
+	reporter := slices.Clone(public)
 	analyst := append(slices.Clone(reporter), PermReportReadPII, PermReportSearch, PermReportVerify, PermDisputeResolve)
 	caseworker := append(slices.Clone(reporter), PermReportReadPII, PermReportSearch)
 	admin := append(slices.Clone(analyst), PermReportDelete, PermUserManage, PermOrgManage, PermKeyManage, PermAuditRead)
@@ -307,7 +309,7 @@ func TestPrincipal(t *testing.T) {
 	if !pub.IsPublic() || pub.Role != RolePublic {
 		t.Errorf("Public() = %+v", pub)
 	}
-	if !pub.Can(PermLookup) || pub.Can(PermReportReadPII) || pub.Can(PermReportWithdrawOwn) {
+	if !pub.Can(PermLookup) || pub.Can(PermReportReadPII) || pub.Can(PermReportSearch) {
 		t.Errorf("Public() permissions = %v", pub.Perms)
 	}
 	analyst := Principal{Role: RoleAnalyst, User: "u1", Org: "o1", Perms: RolePermissions(RoleAnalyst)}
