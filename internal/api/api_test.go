@@ -11,10 +11,14 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"vigil/internal/auth"
+	"vigil/internal/store"
 	"vigil/internal/store/sqlstore"
 	"vigil/internal/store/storetest"
 )
@@ -27,13 +31,34 @@ func newTestServer(t *testing.T) *httptest.Server {
 // newServerWith starts the API on a fresh SQLite store.
 func newServerWith(t testing.TB, cfg Config) *httptest.Server {
 	t.Helper()
-	h := newHandler(t, cfg)
+	h, db := newHandlerDB(t, cfg)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
+	stores.Store(srv.URL, db)
+	t.Cleanup(func() { stores.Delete(srv.URL) })
 	return srv
 }
 
+// stores holds the store behind each test server, by URL.
+var stores sync.Map
+
+func storeOf(t testing.TB, srv *httptest.Server) *sqlstore.DB {
+	db, ok := stores.Load(srv.URL)
+	if !ok {
+		t.Fatal("no store for", srv.URL)
+	}
+	return db.(*sqlstore.DB)
+}
+
+// testPasswords are cheap argon2id parameters for tests.
+var testPasswords = auth.PasswordParams{Time: 1, MemoryKiB: 64, Threads: 1}
+
 func newHandler(t testing.TB, cfg Config) http.Handler {
+	h, _ := newHandlerDB(t, cfg)
+	return h
+}
+
+func newHandlerDB(t testing.TB, cfg Config) (http.Handler, *sqlstore.DB) {
 	t.Helper()
 	db, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "vigil.db"), sqlstore.Options{Keys: storetest.Keys()})
 	if err != nil {
@@ -41,11 +66,37 @@ func newHandler(t testing.TB, cfg Config) http.Handler {
 	}
 	t.Cleanup(func() { db.Close() })
 	cfg.Store = db
+	if cfg.PasswordParams == (auth.PasswordParams{}) {
+		cfg.PasswordParams = testPasswords
+	}
 	h, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return h
+	return h, db
+}
+
+// analystKey makes an organisation and an API key of it holding every
+// permission a key may hold, for tests that read narratives and search.
+func analystKey(t testing.TB, srv *httptest.Server) string {
+	t.Helper()
+	db := storeOf(t, srv)
+	ctx := context.Background()
+	o, err := db.AddOrg(ctx, store.Org{Name: "Analysts " + t.Name()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, id, hash := auth.NewAPIKey()
+	var perms []auth.Permission
+	for _, p := range auth.RolePermissions(auth.RoleAdmin).List() {
+		if auth.KeyGrantable(p) {
+			perms = append(perms, p)
+		}
+	}
+	if err := db.AddKey(ctx, store.APIKey{ID: id, Hash: hash, Name: "test", Org: o.ID, Perms: perms, CreatedBy: "test", CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	return token
 }
 
 // TestScenarios is the API's scenario table: method, path, body, the

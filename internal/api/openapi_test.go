@@ -361,9 +361,9 @@ func documentedExample(t *testing.T, path, method, name string) string {
 // answer (status, documented headers, body) against the document.
 func TestResponsesMatchOpenAPI(t *testing.T) {
 	v := newOpenAPIValidator(t)
-	srv := newServerWith(t, Config{Token: "tok", ReportBurst: 1000})
+	srv := newServerWith(t, Config{ReportBurst: 1000})
 	anon := newOAClient(t, v, srv.URL)
-	analyst := anon.with("tok")
+	analyst := anon.with(analystKey(t, srv))
 	const wallet = "TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp"
 	q := url.QueryEscape
 
@@ -399,7 +399,7 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 		t.Errorf("replay: headers %v", ex.header)
 	}
 	conflict := anon.call("POST", "/api/v1/reports", `{"narrative":"another story"}`, 409, true, "Idempotency-Key", "oa-key-1")
-	analyst.call("POST", "/api/v1/reports", `{"scam_type":"romance","channel":"dating_app",
+	analyst.call("POST", "/api/v1/reports", `{"tlp":"CLEAR","scam_type":"romance","channel":"dating_app",
 		"narrative":"He asked me to send USDT to `+wallet+`. My own number is 13900139000.",
 		"loss":{"amount":"300.50","currency":"usdt"},"victim_country":"cn","language":"en",
 		"indicators":[{"value":"wechat: lonely_heart88","role":"scammer_contact"},{"value":"13900139000","kind":"phone","role":"victim_contact"}]}`, 201, true).decode(t, &r2)

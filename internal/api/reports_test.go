@@ -3,9 +3,13 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
+	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -14,6 +18,18 @@ type client struct {
 	t     *testing.T
 	base  string
 	token string
+	// from is the loopback address requests come from ("" the default,
+	// 127.0.0.1): another /24 is another network, an independent reporter.
+	from string
+}
+
+// fromAddr returns an HTTP client whose connections come from ip.
+func fromAddr(ip string) *http.Client {
+	if ip == "" {
+		return http.DefaultClient
+	}
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	return &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
 }
 
 // request builds a request; headers are name, value pairs.
@@ -42,7 +58,7 @@ func (c client) request(method, path, body string, headers []string) *http.Reque
 // do sends a request and returns the status, headers and body.
 func (c client) do(method, path, body string, headers ...string) (int, http.Header, string) {
 	c.t.Helper()
-	res, err := http.DefaultClient.Do(c.request(method, path, body, headers))
+	res, err := fromAddr(c.from).Do(c.request(method, path, body, headers))
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -69,9 +85,9 @@ func (c client) json(method, path, body string, want int, v any, headers ...stri
 // come in, lookups count them, shared indicators form a network, and the
 // path between two reports names what links them.
 func TestReportsLookupsNetworks(t *testing.T) {
-	srv := newServerWith(t, Config{Token: "analyst-secret", ReportBurst: 100})
+	srv := newServerWith(t, Config{ReportBurst: 100})
 	anon := client{t: t, base: srv.URL}
-	analyst := client{t: t, base: srv.URL, token: "analyst-secret"}
+	analyst := client{t: t, base: srv.URL, token: analystKey(t, srv), from: "127.0.1.1"}
 
 	var r1, r2, r3 struct {
 		ID         string
@@ -82,7 +98,7 @@ func TestReportsLookupsNetworks(t *testing.T) {
 		"narrative":"她让我在平台充值 USDT，地址 TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp，我的电话 13900139000",
 		"loss":{"amount":1200,"currency":"USD"},"victim_country":"CN",
 		"indicators":[{"value":"@crypto_mentor_lisa","role":"scammer_contact"},{"value":"13900139000","kind":"phone","role":"victim_contact"}]}`, 201, &r1)
-	analyst.json("POST", "/api/v1/reports", `{"scam_type":"romance","narrative":"He asked me to send USDT to TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp",
+	analyst.json("POST", "/api/v1/reports", `{"tlp":"CLEAR","scam_type":"romance","narrative":"He asked me to send USDT to TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp",
 		"loss":{"amount":"300.50","currency":"usd"},"indicators":[{"value":"wechat: lonely_heart88","role":"scammer_contact"}]}`, 201, &r2)
 	anon.json("POST", "/api/v1/reports", `{"scam_type":"romance","narrative":"add my wechat lonely_heart88",
 		"indicators":[{"value":"lonely_heart88","kind":"wechat"}]}`, 201, &r3)
@@ -205,7 +221,7 @@ func TestIdempotencyKey(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	srv := newServerWith(t, Config{ReportBurst: 2, ReportsPerHour: 1, Token: "tok"})
+	srv := newServerWith(t, Config{ReportBurst: 2, ReportsPerHour: 1})
 	c := client{t: t, base: srv.URL}
 	for i := range 2 {
 		c.json("POST", "/api/v1/reports", fmt.Sprintf(`{"narrative":"report %d"}`, i), 201, nil)
@@ -214,14 +230,14 @@ func TestRateLimit(t *testing.T) {
 	if code != 429 || h.Get("Retry-After") == "" || !strings.Contains(body, `"status":429`) {
 		t.Errorf("third anonymous report: %d %v %s", code, h, body)
 	}
-	c.token = "tok"
+	c.token = analystKey(t, srv)
 	c.json("POST", "/api/v1/reports", `{"narrative":"the analyst is not limited"}`, 201, nil)
 }
 
 // TestBadReports: bad input gets a problem document and stores nothing.
 func TestBadReports(t *testing.T) {
-	srv := newServerWith(t, Config{MaxBody: 64 << 10, ReportBurst: 1000, Token: "tok"})
-	c := client{t: t, base: srv.URL, token: "tok"}
+	srv := newServerWith(t, Config{MaxBody: 64 << 10, ReportBurst: 1000})
+	c := client{t: t, base: srv.URL, token: analystKey(t, srv)}
 	huge := `{"narrative":"` + strings.Repeat("x", 70<<10) + `"}`
 	cases := []struct {
 		name, body string
@@ -349,7 +365,8 @@ func TestScreen(t *testing.T) {
 // the API from the same network draw on one allowance.
 func TestWebAndAPIShareTheLimit(t *testing.T) {
 	srv := newServerWith(t, Config{ReportBurst: 1, ReportsPerHour: 1})
-	res, err := http.PostForm(srv.URL+"/report", map[string][]string{"narrative": {"加微信 scam_agent01 刷单"}, "scam_type": {"task"}})
+	browser, token := webForm(t, srv.URL+"/report")
+	res, err := browser.PostForm(srv.URL+"/report", map[string][]string{"narrative": {"加微信 scam_agent01 刷单"}, "scam_type": {"task"}, "csrf": {token}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,4 +378,26 @@ func TestWebAndAPIShareTheLimit(t *testing.T) {
 	if code, _, body := c.do("POST", "/api/v1/reports", `{"narrative":"second"}`); code != 429 {
 		t.Errorf("second report from the same network through the API: %d %s", code, body)
 	}
+}
+
+// webForm opens a web page holding a form as a browser would and returns
+// the browser (with its cookies) and the form's CSRF token.
+func webForm(t *testing.T, url string) (*http.Client, string) {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	browser := &http.Client{Jar: jar}
+	res, err := browser.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(body)
+	if m == nil {
+		t.Fatalf("no CSRF token in %s", url)
+	}
+	return browser, html.UnescapeString(string(m[1]))
 }
