@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 		{"Feeds", testFeeds},
 		{"Imported", testImported},
 		{"NetworksMatchRecomputation", testNetworksRandom},
+		{"Visibility", testVisibility},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
