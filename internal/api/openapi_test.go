@@ -434,20 +434,21 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 	anon.call("GET", "/api/v1/reports/"+r1.ID, "", 200, true)
 	anon.call("GET", "/api/v1/reports/01ARZ3NDEKTSV4RRFFQ69G5FAV", "", 404, true)
 
-	// Search and pages.
-	anon.call("GET", "/api/v1/reports", "", 200, true)
+	// Search and pages: an analyst's; the public may not list reports.
+	anon.call("GET", "/api/v1/reports", "", 401, true)
+	analyst.call("GET", "/api/v1/reports", "", 200, true)
 	var page reportList
-	anon.call("GET", "/api/v1/reports?limit=2", "", 200, true).decode(t, &page)
+	analyst.call("GET", "/api/v1/reports?limit=2", "", 200, true).decode(t, &page)
 	if page.NextCursor == "" {
 		t.Fatalf("limit=2 of 5 reports: no next_cursor")
 	}
-	anon.call("GET", "/api/v1/reports?limit=2&cursor="+q(page.NextCursor), "", 200, true)
-	anon.call("GET", "/api/v1/reports?kind=scam&type=investment&since=2020-01-01", "", 200, true)
-	anon.call("GET", "/api/v1/reports?since="+q("2020-01-01T08:00:00+08:00"), "", 200, true)
+	analyst.call("GET", "/api/v1/reports?limit=2&cursor="+q(page.NextCursor), "", 200, true)
+	analyst.call("GET", "/api/v1/reports?kind=scam&type=investment&since=2020-01-01", "", 200, true)
+	analyst.call("GET", "/api/v1/reports?since="+q("2020-01-01T08:00:00+08:00"), "", 200, true)
 	analyst.call("GET", "/api/v1/reports?q=USDT", "", 200, true)
 	anon.call("GET", "/api/v1/reports?q=USDT", "", 401, true)
-	anon.call("GET", "/api/v1/reports?limit=0", "", 400, false)
-	anon.call("GET", "/api/v1/reports?kind=nope&since=yesterday", "", 400, false)
+	analyst.call("GET", "/api/v1/reports?limit=0", "", 400, false)
+	analyst.call("GET", "/api/v1/reports?kind=nope&since=yesterday", "", 400, false)
 
 	// Networks and paths.
 	anon.call("GET", "/api/v1/networks/"+r1.NetworkID, "", 200, true)

@@ -1,0 +1,141 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestSecurityHeadersAndLimits: every answer, API or page, carries a CSP
+// without unsafe-inline that forbids framing, and no-sniff; bodies are
+// bounded; anonymous writes and sign-ins are rate-limited.
+func TestSecurityHeadersAndLimits(t *testing.T) {
+	srv := newServerWith(t, Config{MaxBody: 4 << 10, ReportBurst: 2, ReportsPerHour: 1})
+	for _, p := range []string{"/", "/check?q=13800138000", "/report", "/screen", "/login", "/nope", "/healthz", "/api/v1/lookup?q=x", "/api/openapi.json", "/api/v1/nope"} {
+		res, err := http.Get(srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		csp := res.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "unsafe-eval") {
+			t.Errorf("%s: CSP %q", p, csp)
+		}
+		if res.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: no nosniff", p)
+		}
+	}
+	c := client{t: t, base: srv.URL}
+	big := `{"narrative":"` + strings.Repeat("x", 5<<10) + `"}`
+	for _, p := range []string{"/api/v1/reports", "/api/v1/session", "/api/v1/disputes", "/api/v1/lookup"} {
+		if code, _, _ := c.do("POST", p, big); code != 413 {
+			t.Errorf("POST %s with a body over the limit: %d", p, code)
+		}
+	}
+	// Anonymous reports: a burst of 2, then 429 with Retry-After.
+	for i := range 2 {
+		c.json("POST", "/api/v1/reports", `{"narrative":"tip"}`, 201, nil)
+		_ = i
+	}
+	code, h, _ := c.do("POST", "/api/v1/reports", `{"narrative":"tip"}`)
+	if code != 429 || h.Get("Retry-After") == "" {
+		t.Errorf("third anonymous report: %d %v", code, h)
+	}
+	// Disputes draw on their own allowance of the same size.
+	for range 2 {
+		c.json("POST", "/api/v1/disputes", `{"value":"some_handle01","kind":"wechat","reason":"mine"}`, 201, nil)
+	}
+	if code, _, _ := c.do("POST", "/api/v1/disputes", `{"value":"some_handle01","kind":"wechat","reason":"mine"}`); code != 429 {
+		t.Errorf("third anonymous dispute: %d", code)
+	}
+	// Failed sign-ins: after five, 429 with Retry-After, even with the
+	// right password.
+	for i := range 5 {
+		if code, _, _ := c.do("POST", "/api/v1/session", `{"login":"nobody@example.org","password":"wrong password 123"}`); code != 401 {
+			t.Errorf("failed sign-in %d: %d", i, code)
+		}
+	}
+	code, h, _ = c.do("POST", "/api/v1/session", `{"login":"nobody@example.org","password":"wrong password 123"}`)
+	if code != 429 || h.Get("Retry-After") == "" {
+		t.Errorf("sixth failed sign-in: %d %v", code, h)
+	}
+}
+
+// TestSignInFlow: a one-time password signs in to nothing but a password
+// change; then the role's permissions apply, and a state-changing request
+// of the browser needs its CSRF token.
+func TestSignInFlow(t *testing.T) {
+	w := newWorld(t)
+	code, body := w.actors["admin"].do(t, w.srv, "POST", "/api/v1/users", `{"login":"Analyst.New@example.org","role":"analyst","org":"`+w.orgA+`"}`)
+	if code != 201 {
+		t.Fatal(code, body)
+	}
+	var created struct{ Password string }
+	decodeInto(t, body, &created)
+	c := client{t: t, base: w.srv.URL}
+	res, err := http.DefaultClient.Do(c.request("POST", "/api/v1/session", `{"login":"analyst.new@EXAMPLE.org","password":"`+created.Password+`"}`, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	var cookie *http.Cookie
+	for _, ck := range res.Cookies() {
+		if ck.Name == "vigil_session" {
+			cookie = ck
+		}
+	}
+	if res.StatusCode != 200 || cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("sign-in: %d %+v", res.StatusCode, cookie)
+	}
+	session := func(method, path, body, csrf string) (int, string) {
+		req := c.request(method, path, body, nil)
+		req.AddCookie(cookie)
+		if csrf != "" {
+			req.Header.Set("X-CSRF-Token", csrf)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var b strings.Builder
+		buf := make([]byte, 4096)
+		for {
+			n, err := res.Body.Read(buf)
+			b.WriteString(string(buf[:n]))
+			if err != nil {
+				break
+			}
+		}
+		for _, ck := range res.Cookies() {
+			if ck.Name == "vigil_session" && ck.Value != "" {
+				cookie = ck
+			}
+		}
+		return res.StatusCode, b.String()
+	}
+	code, body = session("GET", "/api/v1/session", "", "")
+	var s struct {
+		CSRF       string `json:"csrf_token"`
+		MustChange bool   `json:"must_change_password"`
+	}
+	decodeInto(t, body, &s)
+	if code != 200 || s.CSRF == "" {
+		t.Fatalf("session: %d %s", code, body)
+	}
+	if code, _ := session("GET", "/api/v1/reports", "", ""); code != 403 {
+		t.Errorf("searching with a one-time password: %d", code)
+	}
+	if code, _ := session("POST", "/api/v1/session/password", `{"current":"`+created.Password+`","new":"a much better password"}`, ""); code != 403 {
+		t.Errorf("a state change without the CSRF token: %d", code)
+	}
+	if code, body := session("POST", "/api/v1/session/password", `{"current":"`+created.Password+`","new":"a much better password"}`, s.CSRF); code != 200 {
+		t.Fatalf("password change: %d %s", code, body)
+	}
+	if code, body := session("GET", "/api/v1/reports", "", ""); code != 200 {
+		t.Errorf("searching after the change: %d %s", code, body)
+	}
+	if code, _ := session("DELETE", "/api/v1/session", "", ""); code != 403 {
+		t.Errorf("sign-out without the CSRF token: %d", code)
+	}
+}
