@@ -37,13 +37,17 @@ type command struct {
 }
 
 var commands = map[string]command{
+	"audit":   {"verify the audit log's hash chain, or list its events", runAudit},
 	"check":   {"has this number, link, wallet or account been reported?", runCheck},
 	"import":  {"import reports (JSONL, CSV) and indicator lists (CryptoScamDB, MISP warninglists, ...)", runImport},
+	"key":     {"issue, list and revoke API keys; rotate the data key", runKey},
 	"migrate": {"apply the store's database migrations", runMigrate},
+	"org":     {"add and list organisations, set their partners", runOrg},
 	"report":  {"show, verify, reject or delete a stored report", runReport},
 	"screen":  {"is this message or job offer a scam? risk, type and the signals that fired", runScreen},
 	"scan":    {"find indicators (phones, links, wallets, handles, places) in text", runScan},
 	"serve":   {"run the HTTP service (web page, API, health, metrics)", runServe},
+	"user":    {"add, list, disable, enable accounts; reset a password", runUser},
 	"version": {"print the version", runVersion},
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -15,10 +16,27 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"vigil/internal/api"
+	"vigil/internal/auth"
 	"vigil/internal/datasets"
+	"vigil/internal/store"
 	"vigil/internal/store/sqlstore"
 	"vigil/internal/store/storetest"
 )
+
+// cliKeys loads the data key the command line used for the store at
+// path, as loadKeys finds it: $VIGIL_DATA_KEY, or the key file the first
+// command made (beside the store unless $VIGIL_KEY_FILE says otherwise).
+func cliKeys(t *testing.T, path string) *auth.Keyring {
+	t.Helper()
+	k, created, err := auth.LoadKeyring(os.Getenv("VIGIL_DATA_KEY"), keyFile(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if created {
+		t.Fatalf("the command line made no key file %s for %s", keyFile(path), path)
+	}
+	return k
+}
 
 // TestImportCheckReport walks the store commands: import reports and a
 // list (with a bad row), import again (nothing changes), check values,
@@ -120,12 +138,12 @@ func reportID(t *testing.T, db, value string) string {
 }
 func networkReports(t *testing.T, path, id string) []string {
 	t.Helper()
-	db, err := sqlstore.Open(context.Background(), path, sqlstore.Options{Keys: storetest.Keys()})
+	db, err := sqlstore.Open(context.Background(), path, sqlstore.Options{Keys: cliKeys(t, path)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	n, err := db.Network(context.Background(), id)
+	n, err := db.Network(context.Background(), store.Viewer{All: true}, id)
 	if err != nil {
 		t.Fatal(err)
 	}
