@@ -2,10 +2,12 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"sort"
@@ -21,8 +23,10 @@ import (
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	"github.com/pb33f/libopenapi/orderedmap"
 
+	"vigil/internal/auth"
 	"vigil/internal/indicator"
 	"vigil/internal/report"
+	"vigil/internal/store"
 )
 
 // openAPIOptions are the validator's options: formats (date-time, uri-reference)
@@ -495,5 +499,246 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 	sort.Strings(missed)
 	if len(missed) > 0 {
 		t.Errorf("operations this test does not exercise: %s", strings.Join(missed, ", "))
+	}
+}
+
+// TestAccountRoutesMatchOpenAPI checks the exchanges of accountScenarios
+// against the document.
+func TestAccountRoutesMatchOpenAPI(t *testing.T) {
+	srv := newServerWith(t, Config{ReportBurst: 1000})
+	accountScenarios(t, srv, newOAClient(t, newOpenAPIValidator(t), srv.URL))
+}
+
+// accountScenarios exercises, through anon, the routes of sessions,
+// accounts, organisations, API keys, disputes, statistics and the audit
+// log of srv (a server with a fresh store), as a signed-in admin, an API
+// key and the public.
+func accountScenarios(t *testing.T, srv *httptest.Server, anon *oaClient) {
+	db, ctx := storeOf(t, srv), context.Background()
+	const pw = "correct horse battery staple"
+	hash, err := auth.HashPasswordWith(pw, testPasswords)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, err := db.AddOrg(ctx, store.Org{Name: "Anti-Fraud Centre", Trusted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddUser(ctx, store.User{Login: "admin", Role: auth.RoleAdmin, Org: org.ID, PasswordHash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	const wallet = "TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp"
+
+	// Signing in: the cookie, then the CSRF token on state-changing requests.
+	anon.call("GET", "/api/v1/session", "", 200, true)
+	anon.call("POST", "/api/v1/session", `{"login":"admin","password":"wrong password!"}`, 401, true)
+	ex := anon.call("POST", "/api/v1/session", `{"login":"admin","password":"`+pw+`"}`, 200, true)
+	var sess sessionView
+	ex.decode(t, &sess)
+	cookie, _, _ := strings.Cut(ex.header.Get("Set-Cookie"), ";")
+	session := func(csrf string) func(string, string, string, int, bool, ...string) oaExchange {
+		return func(method, path, body string, status int, valid bool, headers ...string) oaExchange {
+			t.Helper()
+			headers = append(headers, "Cookie", cookie)
+			if method != "GET" && csrf != "" {
+				headers = append(headers, "X-CSRF-Token", csrf)
+			}
+			return anon.call(method, path, body, status, valid, headers...)
+		}
+	}
+	admin := session(sess.CSRFToken)
+	admin("GET", "/api/v1/session", "", 200, true)
+	session("")("POST", "/api/v1/orgs", `{"name":"No CSRF"}`, 403, true)
+
+	// Organisations.
+	var bank store.Org
+	admin("POST", "/api/v1/orgs", documentedExample(t, "/api/v1/orgs", "post", "police"), 409, true)
+	admin("POST", "/api/v1/orgs", `{"name":"Partner Bank"}`, 201, true).decode(t, &bank)
+	admin("POST", "/api/v1/orgs", `{"name":""}`, 400, false)
+	admin("GET", "/api/v1/orgs", "", 200, true)
+	admin("PUT", "/api/v1/orgs/"+org.ID+"/partners", `{"partners":["`+bank.ID+`"]}`, 200, true)
+	admin("PUT", "/api/v1/orgs/nope/partners", `{"partners":[]}`, 404, true)
+
+	// Accounts.
+	var analyst userCreated
+	admin("POST", "/api/v1/users", `{"login":"analyst@example.org","name":"A. Analyst","role":"analyst","org":"`+org.ID+`"}`, 201, true).decode(t, &analyst)
+	admin("POST", "/api/v1/users", `{"login":"analyst@example.org","role":"analyst"}`, 409, true)
+	admin("POST", "/api/v1/users", `{"login":"x","role":"public"}`, 400, false)
+	admin("GET", "/api/v1/users", "", 200, true)
+	admin("PATCH", "/api/v1/users/"+analyst.ID, `{"role":"caseworker"}`, 200, true)
+	admin("PATCH", "/api/v1/users/"+analyst.ID, `{"role":"analyst","reset_password":true}`, 200, true).decode(t, &analyst)
+	admin("PATCH", "/api/v1/users/nope", `{"disabled":true}`, 404, true)
+
+	// A one-time password buys nothing but a new one.
+	ex = anon.call("POST", "/api/v1/session", `{"login":"analyst@example.org","password":"`+analyst.Password+`"}`, 200, true)
+	var first sessionView
+	ex.decode(t, &first)
+	if !first.MustChange {
+		t.Errorf("one-time password: %+v", first)
+	}
+	ac, _, _ := strings.Cut(ex.header.Get("Set-Cookie"), ";")
+	anon.call("POST", "/api/v1/session/password", `{"current":"`+analyst.Password+`","new":"short"}`, 400, false, "Cookie", ac, "X-CSRF-Token", first.CSRFToken)
+	anon.call("POST", "/api/v1/session/password", `{"current":"not it at all","new":"`+pw+` too"}`, 400, true, "Cookie", ac, "X-CSRF-Token", first.CSRFToken)
+	anon.call("POST", "/api/v1/session/password", `{"current":"`+analyst.Password+`","new":"`+pw+` too"}`, 200, true, "Cookie", ac, "X-CSRF-Token", first.CSRFToken)
+	anon.call("POST", "/api/v1/session/password", `{"current":"x","new":"y"}`, 401, false)
+
+	// API keys.
+	var key keyCreated
+	admin("POST", "/api/v1/keys", `{"name":"bank","org":"`+bank.ID+`","permissions":["lookup","screen","report.submit","report.read","report.read_pii","report.search","network.read","stats.read"]}`, 201, true).decode(t, &key)
+	admin("POST", "/api/v1/keys", `{"name":"greedy","org":"`+bank.ID+`","permissions":["user.manage"]}`, 400, false)
+	admin("GET", "/api/v1/keys", "", 200, true)
+	partner := anon.with(key.Key)
+	partner.call("GET", "/api/v1/session", "", 200, true)
+	anon.with("vgk_not_a_key").call("GET", "/healthz", "", 401, true)
+	partner.call("GET", "/api/v1/users", "", 403, false)
+
+	// Reports: the public's, withdrawn with its token; the partner's, shared.
+	var pub, amber reportCreated
+	anon.call("POST", "/api/v1/reports", `{"narrative":"Paid USDT to `+wallet+`","contact":"me@example.com"}`, 201, true).decode(t, &pub)
+	partner.call("POST", "/api/v1/reports", documentedExample(t, "/api/v1/reports", "post", "shared"), 201, true).decode(t, &amber)
+	anon.call("POST", "/api/v1/reports", `{"narrative":"x","tlp":"RED"}`, 400, true)
+	anon.call("POST", "/api/v1/reports", `{"narrative":"x","tlp":"BLUE"}`, 400, false)
+	if pub.WithdrawToken == "" || amber.TLP != "AMBER" || amber.WithdrawToken != "" {
+		t.Errorf("public %+v, partner %+v", pub, amber)
+	}
+	partner.call("GET", "/api/v1/reports?q=USDT", "", 200, true)
+	partner.call("GET", "/api/v1/reports/"+amber.ID, "", 200, true)
+	anon.call("GET", "/api/v1/reports/"+amber.ID, "", 404, true)
+	admin("GET", "/api/v1/reports/"+pub.ID, "", 200, true)
+	admin("POST", "/api/v1/reports/"+pub.ID+"/status", `{"status":"verified"}`, 200, true)
+	admin("POST", "/api/v1/reports/"+pub.ID+"/status", `{"status":"maybe"}`, 400, false)
+	anon.call("GET", "/api/v1/lookup?q="+wallet, "", 200, true)
+	anon.call("DELETE", "/api/v1/reports/"+pub.ID, "", 403, true)
+	anon.call("DELETE", "/api/v1/reports/"+pub.ID, "", 204, true, "X-Withdraw-Token", pub.WithdrawToken)
+	anon.call("DELETE", "/api/v1/reports/"+pub.ID, "", 404, true, "X-Withdraw-Token", pub.WithdrawToken)
+
+	// Disputes.
+	var d store.Dispute
+	anon.call("POST", "/api/v1/disputes", documentedExample(t, "/api/v1/disputes", "post", "recycled"), 201, true).decode(t, &d)
+	anon.call("POST", "/api/v1/disputes", `{"value":"+86 139 0013 9000","reason":""}`, 400, false)
+	anon.call("GET", "/api/v1/lookup?q="+url.QueryEscape("+86 139 0013 9000"), "", 200, true)
+	admin("GET", "/api/v1/disputes", "", 200, true)
+	admin("GET", "/api/v1/disputes?status=open", "", 200, true)
+	admin("GET", "/api/v1/disputes?status=nope", "", 400, false)
+	admin("POST", "/api/v1/disputes/"+d.ID+"/resolve", `{"note":"no verdict"}`, 400, false)
+	admin("POST", "/api/v1/disputes/"+d.ID+"/resolve", documentedExample(t, "/api/v1/disputes/{id}/resolve", "post", "upheld"), 200, true)
+	admin("POST", "/api/v1/disputes/"+d.ID+"/resolve", `{"upheld":false}`, 409, true)
+	admin("POST", "/api/v1/disputes/nope/resolve", `{"upheld":false}`, 404, true)
+
+	// Statistics and the audit log.
+	anon.call("GET", "/api/v1/stats", "", 200, true)
+	anon.call("GET", "/api/v1/stats?by=channel", "", 200, true)
+	anon.call("GET", "/api/v1/stats?by=nope", "", 400, false)
+	admin("GET", "/api/v1/audit", "", 200, true)
+	admin("GET", "/api/v1/audit?after=1&limit=2", "", 200, true)
+	admin("GET", "/api/v1/audit?limit=0", "", 400, false)
+	anon.call("GET", "/api/v1/audit", "", 401, false)
+
+	// Revoking the key, signing out.
+	admin("DELETE", "/api/v1/keys/"+key.ID, "", 204, true)
+	admin("DELETE", "/api/v1/keys/"+key.ID, "", 404, true)
+	partner.call("GET", "/api/v1/lookup?q="+wallet, "", 401, true)
+	admin("DELETE", "/api/v1/session", "", 204, true)
+	admin("GET", "/api/v1/users", "", 401, true)
+}
+
+// TestOpenAPIPermissions keeps each operation's x-permission the
+// permission routes.go checks, its security the callers who may hold that
+// permission (the public, API keys, signed-in accounts), and the
+// vocabularies of permissions, roles and TLP labels those of the code.
+func TestOpenAPIPermissions(t *testing.T) {
+	routes, err := readFile("routes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	perms, err := readFile("../auth/perm.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]auth.Permission{}
+	var all, keyed []string
+	for _, m := range regexp.MustCompile(`(?m)^\t(Perm\w+)\s+Permission = "([^"]+)"`).FindAllStringSubmatch(perms, -1) {
+		p := auth.Permission(m[2])
+		names["auth."+m[1]] = p
+		all = append(all, m[2])
+		if auth.KeyGrantable(p) {
+			keyed = append(keyed, m[2])
+		}
+	}
+	type operation struct {
+		OperationID string                 `json:"operationId"`
+		Permission  *string                `json:"x-permission"`
+		Security    *[]map[string][]string `json:"security"`
+	}
+	var doc struct {
+		Security   []map[string][]string           `json:"security"`
+		Paths      map[string]map[string]operation `json:"paths"`
+		Components struct {
+			Schemas map[string]struct {
+				Enum []string `json:"enum"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openapiDoc, &doc); err != nil {
+		t.Fatal(err)
+	}
+	schemes := func(sec []map[string][]string) string {
+		var out []string
+		for _, s := range sec {
+			var names []string
+			for n := range s {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			out = append(out, "{"+strings.Join(names, ",")+"}")
+		}
+		sort.Strings(out)
+		return strings.Join(out, " ")
+	}
+	n := 0
+	for _, m := range regexp.MustCompile(`route\("([A-Z]+) ([^"]+)", "([a-z_]+)", (auth\.Perm\w+|""),`).FindAllStringSubmatch(routes, -1) {
+		n++
+		route := m[1] + " " + m[2]
+		op, ok := doc.Paths[m[2]][strings.ToLower(m[1])]
+		if !ok {
+			t.Errorf("%s is not in openapi.json", route)
+			continue
+		}
+		perm := names[m[4]]
+		if op.OperationID != m[3] {
+			t.Errorf("%s: operationId %q, want %q", route, op.OperationID, m[3])
+		}
+		if op.Permission == nil || *op.Permission != string(perm) {
+			t.Errorf("%s: x-permission missing or not %q", route, perm)
+		}
+		if perm == "" {
+			continue
+		}
+		want := []map[string][]string{{"session": {}}}
+		if auth.Public().Can(perm) {
+			want = append(want, map[string][]string{})
+		}
+		if auth.KeyGrantable(perm) {
+			want = append(want, map[string][]string{"apiKey": {}})
+		}
+		got := doc.Security
+		if op.Security != nil {
+			got = *op.Security
+		}
+		if schemes(got) != schemes(want) {
+			t.Errorf("%s (%s): security %s, want %s", route, perm, schemes(got), schemes(want))
+		}
+	}
+	if n < 30 {
+		t.Errorf("found %d routes in routes.go; the pattern is stale", n)
+	}
+	var roles []string
+	for _, r := range auth.Roles {
+		roles = append(roles, string(r))
+	}
+	for name, want := range map[string][]string{"Permission": all, "KeyPermission": keyed, "AccountRole": roles, "TLP": report.TLPs} {
+		if got := doc.Components.Schemas[name].Enum; strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("components/schemas/%s enum:\n got %q\nwant %q", name, got, want)
+		}
 	}
 }
