@@ -202,7 +202,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var served []string
-	for _, m := range regexp.MustCompile(`mux\.Handle\("((GET|POST|PUT|PATCH|DELETE) [^"]+)"`).FindAllStringSubmatch(src, -1) {
+	for _, m := range regexp.MustCompile(`(?:mux\.Handle|route)\("((GET|POST|PUT|PATCH|DELETE) [^"]+)"`).FindAllStringSubmatch(src, -1) {
 		served = append(served, m[1])
 	}
 	sort.Strings(documented)
