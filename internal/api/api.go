@@ -125,13 +125,8 @@ type webSubmitter struct{ s *Server }
 func (w webSubmitter) SubmitReport(ctx context.Context, r *report.Report, host, session string) (string, error) {
 	c := &caller{p: auth.Public(), client: network(host)} // the web form gives the host address
 	if session != "" {
-		sess, err := w.s.store.Session(ctx, auth.HashToken(session))
-		if err == nil && !sess.User.MustChange {
-			u := sess.User
-			c.p = auth.Principal{Role: u.Role, User: u.ID, Org: u.Org, Perms: auth.RolePermissions(u.Role)}
-			if err := w.s.resolveOrg(ctx, c); err != nil {
-				return "", err
-			}
+		if err := w.s.signedIn(ctx, c, session); err != nil {
+			return "", err
 		}
 	}
 	if c.p.IsPublic() && !w.s.limiter.allow(c.client) {

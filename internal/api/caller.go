@@ -80,22 +80,31 @@ func (s *Server) authenticate(r *http.Request) (*caller, error) {
 		return c, s.resolveOrg(r.Context(), c)
 	}
 	if ck, err := r.Cookie(web.SessionCookie); err == nil && ck.Value != "" {
-		hash := auth.HashToken(ck.Value)
-		sess, err := s.store.Session(r.Context(), hash)
-		if err == nil {
-			u := sess.User
-			c.p = auth.Principal{Role: u.Role, User: u.ID, Org: u.Org, Perms: auth.RolePermissions(u.Role)}
-			if u.MustChange {
-				// A one-time password buys nothing but a new password.
-				c.p.Perms = auth.RolePermissions(auth.RolePublic)
-			}
-			c.session, c.login = hash, u.Login
-			return c, s.resolveOrg(r.Context(), c)
-		} else if !errors.Is(err, store.ErrNotFound) {
+		if err := s.signedIn(r.Context(), c, ck.Value); err != nil {
 			return nil, err
 		}
 	}
 	return c, nil
+}
+
+// signedIn makes c the account of a session token; a token that is not a
+// live session leaves c the public.
+func (s *Server) signedIn(ctx context.Context, c *caller, token string) error {
+	hash := auth.HashToken(token)
+	sess, err := s.store.Session(ctx, hash)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	u := sess.User
+	c.p = auth.Principal{Role: u.Role, User: u.ID, Org: u.Org, Perms: auth.RolePermissions(u.Role)}
+	if u.MustChange {
+		// A one-time password buys nothing but a new password.
+		c.p.Perms = auth.RolePermissions(auth.RolePublic)
+	}
+	c.session, c.login = hash, u.Login
+	return s.resolveOrg(ctx, c)
 }
 
 // resolveOrg fills in what the caller's organisation lets it see.

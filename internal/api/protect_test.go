@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"vigil/internal/auth"
 )
 
 type lookupAnswer struct {
@@ -163,5 +161,4 @@ func TestWithdraw(t *testing.T) {
 	if code, _ := reporter.do(t, w.srv, "DELETE", "/api/v1/reports/"+w.ids["red"], ""); code != 204 {
 		t.Errorf("own report: %d", code)
 	}
-	_ = auth.PermReportWithdrawOwn
 }

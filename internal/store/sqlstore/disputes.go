@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -155,16 +154,12 @@ func (db *DB) ResolveDispute(ctx context.Context, id string, upheld bool, note s
 			return err
 		}
 		if upheld {
-			var ind int64
-			var net sql.NullString
-			err := tx.QueryRowContext(ctx, db.q(`INSERT INTO indicators (kind, value, known_good) VALUES (?, ?, ?)
-				ON CONFLICT (kind, value) DO UPDATE SET known_good = COALESCE(indicators.known_good, excluded.known_good)
-				RETURNING id, network_id`), string(d.Kind), d.Value, DisputeUpheld).Scan(&ind, &net)
+			ind, networked, err := db.markKnownGood(ctx, tx, store.Key{Kind: d.Kind, Value: d.Value}, DisputeUpheld)
 			if err != nil {
 				return err
 			}
 			written = append(written, keyID{d.Kind, d.Value, ind})
-			if net.Valid {
+			if networked {
 				if err := db.relabelAround(ctx, tx, []int64{ind}, nil); err != nil {
 					return err
 				}
@@ -209,5 +204,3 @@ func (db *DB) ReportStats(ctx context.Context, by string) ([]auth.Bucket, error)
 	}
 	return out, nil
 }
-
-var _ = errors.Is

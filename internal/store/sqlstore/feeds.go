@@ -39,16 +39,12 @@ func (db *DB) AddListed(ctx context.Context, source string, knownGood bool, entr
 		var flipped []int64
 		if knownGood {
 			for _, e := range entries {
-				var id int64
-				var net sql.NullString
-				err := tx.QueryRowContext(ctx, db.q(`INSERT INTO indicators (kind, value, known_good) VALUES (?, ?, ?)
-					ON CONFLICT (kind, value) DO UPDATE SET known_good = COALESCE(indicators.known_good, excluded.known_good)
-					RETURNING id, network_id`), string(e.Kind), e.Value, source).Scan(&id, &net)
+				id, networked, err := db.markKnownGood(ctx, tx, e, source)
 				if err != nil {
 					return err
 				}
 				written = append(written, keyID{e.Kind, e.Value, id})
-				if net.Valid {
+				if networked {
 					flipped = append(flipped, id)
 				}
 			}
@@ -153,4 +149,16 @@ func (db *DB) ImportProgress(ctx context.Context, key string) (store.ImportState
 		return s, fmt.Errorf("store: import progress: %w", err)
 	}
 	return s, nil
+}
+
+// markKnownGood marks an indicator known-good for reason, creating it if
+// new (a reason it already had stays). It returns the indicator's id and
+// whether it was in a network, which must then be re-derived without it.
+func (db *DB) markKnownGood(ctx context.Context, tx *sql.Tx, k store.Key, reason string) (int64, bool, error) {
+	var id int64
+	var net sql.NullString
+	err := tx.QueryRowContext(ctx, db.q(`INSERT INTO indicators (kind, value, known_good) VALUES (?, ?, ?)
+		ON CONFLICT (kind, value) DO UPDATE SET known_good = COALESCE(indicators.known_good, excluded.known_good)
+		RETURNING id, network_id`), string(k.Kind), k.Value, reason).Scan(&id, &net)
+	return id, net.Valid, err
 }
