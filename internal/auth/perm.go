@@ -36,6 +36,12 @@ const (
 	PermOrgManage         Permission = "org.manage"          // create organisations, set partners
 	PermKeyManage         Permission = "key.manage"          // issue and revoke API keys
 	PermAuditRead         Permission = "audit.read"          // read and verify the audit log
+	PermCaseFile          Permission = "case.file"           // file a trafficking case
+	PermCaseRead          Permission = "case.read"           // read the organisation's cases (admins: all)
+	PermCaseEdit          Permission = "case.edit"           // update cases, attach evidence
+	PermCaseExport        Permission = "case.export"         // export cases as HTCDS, redacted by consent
+	PermWatch             Permission = "watch.manage"        // watch cases, networks and values; alerts; webhooks
+	PermPlaceRead         Permission = "place.read"          // read the gazetteer and what mentions a place
 )
 
 // permissions lists every permission in declared order with the description
@@ -62,6 +68,12 @@ var permissions = []struct {
 	{PermOrgManage, "Create organisations and set their partners."},
 	{PermKeyManage, "Issue and revoke API keys."},
 	{PermAuditRead, "Read and verify the audit log."},
+	{PermCaseFile, "File a trafficking case: a person missing or held."},
+	{PermCaseRead, "Read the cases of one's organisation in full, with their leads (an admin: every case). Every read is audited."},
+	{PermCaseEdit, "Update those cases, assign them, attach evidence."},
+	{PermCaseExport, "Export those cases as HTCDS, redacted by the consent given."},
+	{PermWatch, "Watch cases, networks and values; read one's alerts; set webhooks."},
+	{PermPlaceRead, "Read the gazetteer and the reports that mention a place."},
 }
 
 // permBit maps a permission to its bit in a PermSet.
@@ -187,11 +199,12 @@ var Roles = []Role{RoleReporter, RoleFamily, RoleAnalyst, RoleCaseworker, RoleAd
 var (
 	// The public withdraws a report with the token given at submission.
 	publicPerms = NewPermSet(PermLookup, PermScreen, PermReportSubmit, PermReportRead,
-		PermNetworkRead, PermStatsRead, PermDisputeFile, PermReportWithdrawOwn)
+		PermNetworkRead, PermStatsRead, PermDisputeFile, PermReportWithdrawOwn, PermCaseFile, PermPlaceRead)
 	reporterPerms   = publicPerms
-	analystPerms    = reporterPerms | NewPermSet(PermReportReadPII, PermReportSearch, PermReportVerify, PermDisputeResolve)
-	caseworkerPerms = reporterPerms | NewPermSet(PermReportReadPII, PermReportSearch)
-	adminPerms      = analystPerms | NewPermSet(PermReportDelete, PermUserManage, PermOrgManage, PermKeyManage, PermAuditRead)
+	analystPerms    = reporterPerms | NewPermSet(PermReportReadPII, PermReportSearch, PermReportVerify, PermDisputeResolve, PermWatch)
+	casePerms       = NewPermSet(PermCaseRead, PermCaseEdit, PermCaseExport, PermWatch)
+	caseworkerPerms = reporterPerms | NewPermSet(PermReportReadPII, PermReportSearch) | casePerms
+	adminPerms      = analystPerms | casePerms | NewPermSet(PermReportDelete, PermUserManage, PermOrgManage, PermKeyManage, PermAuditRead)
 
 	rolePerms = map[Role]PermSet{
 		RolePublic:     publicPerms,

@@ -160,11 +160,12 @@ func TestRolePermissions(t *testing.T) {
 	// The brief's table, written out independently of perm.go.
 	// The public may withdraw its own report with the token given at
 	// submission.
-	public := []Permission{PermLookup, PermScreen, PermReportSubmit, PermReportRead, PermNetworkRead, PermStatsRead, PermDisputeFile, PermReportWithdrawOwn}
+	public := []Permission{PermLookup, PermScreen, PermReportSubmit, PermReportRead, PermNetworkRead, PermStatsRead, PermDisputeFile, PermReportWithdrawOwn, PermCaseFile, PermPlaceRead}
 	reporter := slices.Clone(public)
-	analyst := append(slices.Clone(reporter), PermReportReadPII, PermReportSearch, PermReportVerify, PermDisputeResolve)
-	caseworker := append(slices.Clone(reporter), PermReportReadPII, PermReportSearch)
-	admin := append(slices.Clone(analyst), PermReportDelete, PermUserManage, PermOrgManage, PermKeyManage, PermAuditRead)
+	analyst := append(slices.Clone(reporter), PermReportReadPII, PermReportSearch, PermReportVerify, PermDisputeResolve, PermWatch)
+	// Cases are read only by caseworkers (their organisation's) and admins.
+	caseworker := append(slices.Clone(reporter), PermReportReadPII, PermReportSearch, PermCaseRead, PermCaseEdit, PermCaseExport, PermWatch)
+	admin := append(slices.Clone(analyst), PermReportDelete, PermUserManage, PermOrgManage, PermKeyManage, PermAuditRead, PermCaseRead, PermCaseEdit, PermCaseExport)
 	tests := []struct {
 		role Role
 		want []Permission

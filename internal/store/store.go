@@ -38,6 +38,11 @@ type Viewer struct {
 	// All is the operator at the command line, who holds the database and
 	// its key anyway: it sees every report. Never set for a request.
 	All bool
+	// CaseReader is set for a viewer who may read its organisation's
+	// cases (permission case.read); AllCases for one who may read every
+	// organisation's (an admin). See SeesCase.
+	CaseReader bool
+	AllCases   bool
 }
 
 // Public tells whether v is the public: it sees TLP:CLEAR reports only.
@@ -88,6 +93,8 @@ type Store interface {
 	Audit
 	Disputes
 	Stats
+	Cases
+	Watches
 	Close() error
 }
 
