@@ -439,3 +439,50 @@ func (c *Case) DisplayName() string {
 	}
 	return ""
 }
+
+// CaseAddition is what a family adds to its case after filing: messages
+// received, demands, the subject's accounts, anything else they learn.
+type CaseAddition struct {
+	ContactLog []ContactEntry `json:"contact_log,omitempty"`
+	Demands    []Demand       `json:"demands,omitempty"`
+	Accounts   []string       `json:"accounts,omitempty"` // the subject's own
+	Journey    []Stop         `json:"journey,omitempty"`
+	Info       string         `json:"info,omitempty"`
+}
+
+// Empty tells whether a adds nothing.
+func (a CaseAddition) Empty() bool {
+	return len(a.ContactLog) == 0 && len(a.Demands) == 0 && len(a.Accounts) == 0 && len(a.Journey) == 0 && a.Info == ""
+}
+
+// Apply appends a to c. The family's free text becomes a note signed
+// "family", so caseworkers see where it came from. Validate c afterwards.
+func (a CaseAddition) Apply(c *Case, at time.Time) {
+	c.ContactLog = append(c.ContactLog, a.ContactLog...)
+	c.Demands = append(c.Demands, a.Demands...)
+	c.Subject.Accounts = append(c.Subject.Accounts, a.Accounts...)
+	c.Journey = append(c.Journey, a.Journey...)
+	if a.Info != "" {
+		c.Notes = append(c.Notes, Note{At: at, Author: "family", Text: a.Info})
+	}
+}
+
+// ForFamily is the case as its family sees it through their link: what
+// they told Vigil, the notes they added and the status, but not the
+// caseworkers' notes, the assignee or anything matched from elsewhere
+// (leads name other people's reports and cases).
+func (c Case) ForFamily() Case {
+	f := c
+	f.Assignee, f.Org = "", ""
+	f.Notes = nil
+	for _, n := range c.Notes {
+		if n.Author == "family" {
+			f.Notes = append(f.Notes, n)
+		}
+	}
+	f.Indicators, f.Evidence = nil, nil
+	for _, e := range c.Evidence {
+		f.Evidence = append(f.Evidence, EvidenceRef{ID: e.ID, Name: e.Name, ContentType: e.ContentType, Size: e.Size, AddedAt: e.AddedAt})
+	}
+	return f
+}
