@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 		{"Imported", testImported},
 		{"NetworksMatchRecomputation", testNetworksRandom},
 		{"Visibility", testVisibility},
+		{"Watches", testWatches},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
