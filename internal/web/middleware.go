@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // handlerFunc is a handler that returns its error; handle writes the page
@@ -13,9 +14,12 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // handle adapts a handlerFunc: it bounds the body, tells the pages who
 // is asking (visitor.go), turns an error or a panic into an error page, and
 // logs server errors.
-func (s *server) handle(h handlerFunc) http.Handler {
+func (s *server) handle(h handlerFunc) http.Handler { return s.handleBody(h, maxForm) }
+
+// handleBody is handle for a route whose body may be up to limit bytes.
+func (s *server) handleBody(h handlerFunc, limit int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		r = s.withVisitor(r)
 		defer func() {
 			if v := recover(); v != nil {
@@ -53,7 +57,13 @@ func statusOf(err error) (int, string) {
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, key := statusOf(err)
 	if status >= 500 {
-		s.log.Error("web request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		// A path may hold a family's capability token (/case/{token}):
+		// the route's pattern is logged instead.
+		path := r.URL.Path
+		if strings.Contains(r.Pattern, "{") {
+			path = r.Pattern
+		}
+		s.log.Error("web request failed", "method", r.Method, "path", path, "err", err)
 	}
 	p := newPage(r)
 	// The switch link of an error page leads home: the path that failed

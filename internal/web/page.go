@@ -131,9 +131,15 @@ var templateFS embed.FS
 // string.
 func parsePages() map[string]*template.Template {
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"home", "check", "report", "thanks", "error", "screen", "login"} {
+	for _, name := range []string{"home", "check", "report", "thanks", "error", "screen", "login",
+		"case_new", "case_filed", "case_code", "case_follow"} {
+		files := []string{"templates/layout.html", "templates/" + name + ".html"}
+		if strings.HasPrefix(name, "case_") {
+			// The case pages share their inputs (case_parts.html).
+			files = append(files, "templates/case_parts.html")
+		}
 		t := template.New(name).Option("missingkey=error")
-		pages[name] = template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+		pages[name] = template.Must(t.ParseFS(templateFS, files...))
 	}
 	return pages
 }

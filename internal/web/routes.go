@@ -18,6 +18,17 @@ func (s *server) routes() http.Handler {
 		mux.Handle("POST /login", s.handle(s.posted(s.signIn)))
 		mux.Handle("POST /logout", s.handle(s.posted(s.signOut)))
 	}
+	if s.cases != nil {
+		// A family's case: no account, a private link and a code.
+		mux.Handle("GET /cases/new", s.handle(private(s.newCaseForm)))
+		mux.Handle("POST /cases/new", s.handleBody(private(s.postedFiles(s.fileCase)), maxCaseBody))
+		mux.Handle("GET /case/{token}", s.handle(private(s.caseCode)))
+		mux.Handle("POST /case/{token}", s.handle(private(s.posted(s.followCase))))
+		mux.Handle("POST /case/{token}/add", s.handleBody(private(s.postedFiles(s.addToCase)), maxCaseBody))
+		// Any other address under /case/ is not found, and private too:
+		// it may hold a token.
+		mux.Handle("/case/", s.handle(private(func(http.ResponseWriter, *http.Request) error { return errNotFound })))
+	}
 	mux.HandleFunc("GET /static/style.css", serveStyle)
 	return s.pagesForUnrouted(mux)
 }

@@ -70,6 +70,9 @@ type Config struct {
 	// Accounts signs people in (nil: the pages offer no sign-in, and
 	// /login is not found).
 	Accounts Accounts
+	// Cases files and follows families' cases (nil: the pages offer no
+	// way to report a missing person, and /cases/new is not found).
+	Cases Cases
 	// CSRFKey keys the tokens of the forms (csrf.go): servers behind one
 	// address share it, so that a form from one is taken by another. It
 	// should be 32 random bytes; nil: a random key made in New, good for
@@ -103,6 +106,7 @@ type server struct {
 	screener *screen.Screener
 	submit   Submitter
 	accounts Accounts
+	cases    Cases
 	csrfKey  []byte
 	log      *slog.Logger
 	pages    map[string]*template.Template
@@ -111,7 +115,7 @@ type server struct {
 // New returns the web page's handler. Its templates are parsed here, once.
 func New(cfg Config) http.Handler {
 	s := &server{lookup: cfg.Lookup, screener: cfg.Screen, submit: cfg.Submit, accounts: cfg.Accounts,
-		csrfKey: bytes.Clone(cfg.CSRFKey), log: cfg.Log, pages: parsePages()}
+		cases: cfg.Cases, csrfKey: bytes.Clone(cfg.CSRFKey), log: cfg.Log, pages: parsePages()}
 	if len(s.csrfKey) == 0 {
 		s.csrfKey = make([]byte, 32)
 		rand.Read(s.csrfKey)
