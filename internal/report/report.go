@@ -61,6 +61,10 @@ type Report struct {
 	ImportKey string `json:"-"`
 	// Indicators are the report's indicators with their roles.
 	Indicators []Link `json:"indicators"`
+	// Places are the gazetteer ids of the places the narrative names
+	// (set by Resolve), sorted: each place's page lists the reports
+	// that mention it.
+	Places []string `json:"places,omitempty"`
 }
 
 // Link is an indicator as it appears in one report.

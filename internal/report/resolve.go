@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -14,7 +15,8 @@ import (
 // extractor finds in the narrative (with a role from the words around
 // them). A named value that is not a recognisable indicator is a field
 // error; a value both named and found keeps the reporter's role. Places
-// are not indicators: they are left to the gazetteer.
+// are not indicators: the gazetteer ids of those the narrative names go to
+// r.Places.
 func Resolve(x *extract.Extractor, r *Report) error {
 	region := r.VictimCountry
 	var fe []FieldError
@@ -46,15 +48,19 @@ func Resolve(x *extract.Extractor, r *Report) error {
 	if len(fe) > 0 {
 		return &ValidationError{fe}
 	}
+	var places []string
 	if strings.TrimSpace(r.Narrative) != "" {
 		for _, m := range x.Extract(r.Narrative).Matches {
 			if m.Kind == indicator.Place {
+				places = append(places, m.Value)
 				continue
 			}
 			add(Link{Kind: m.Kind, Value: m.Value, Raw: m.Raw, Role: roleFromHint(m.Hint), Origin: "extracted", KnownGood: knownGood(m)})
 		}
 	}
 	r.Indicators = links
+	slices.Sort(places)
+	r.Places = slices.Compact(places)
 	return nil
 }
 
