@@ -44,7 +44,10 @@ func (db *DB) AddDispute(ctx context.Context, d store.Dispute) (store.Dispute, e
 		if _, err := tx.ExecContext(ctx, db.q("UPDATE indicators SET disputed = 1 WHERE kind = ? AND value = ?"), string(d.Kind), d.Value); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, "dispute.create", d.ID, string(d.Kind)+" "+d.Value)
+		if err := db.audit(ctx, tx, "dispute.create", d.ID, string(d.Kind)+" "+d.Value); err != nil {
+			return err
+		}
+		return db.syncNaming(ctx, tx, []store.Key{{Kind: d.Kind, Value: d.Value}})
 	})
 	if err != nil {
 		return d, fmt.Errorf("store: add dispute: %w", err)
@@ -168,7 +171,10 @@ func (db *DB) ResolveDispute(ctx context.Context, id string, upheld bool, note s
 		if _, err := tx.ExecContext(ctx, db.q("UPDATE indicators SET disputed = ? WHERE kind = ? AND value = ?"), b2i(open > 0), string(d.Kind), d.Value); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, "dispute.resolve", id, d.Status+": "+note)
+		if err := db.audit(ctx, tx, "dispute.resolve", id, d.Status+": "+note); err != nil {
+			return err
+		}
+		return db.syncNaming(ctx, tx, []store.Key{{Kind: d.Kind, Value: d.Value}})
 	})
 	if err != nil {
 		return d, fmt.Errorf("store: resolve dispute %s: %w", id, err)

@@ -76,6 +76,12 @@ func (db *DB) AddListed(ctx context.Context, source string, knownGood bool, entr
 				return err
 			}
 		}
+		if knownGood {
+			// ... and make no leads.
+			if err := db.syncNaming(ctx, tx, entries); err != nil {
+				return err
+			}
+		}
 		if err := db.audit(ctx, tx, "feed.import", source, fmt.Sprintf("%d values, known-good %t", len(entries), knownGood)); err != nil {
 			return err
 		}

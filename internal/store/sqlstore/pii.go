@@ -197,6 +197,10 @@ func (db *DB) RotateData(ctx context.Context) (int, error) {
 		return total, fmt.Errorf("store: rotate data key: %w", err)
 	}
 	total += n
+	if n, err = db.resealCases(ctx); err != nil {
+		return total, fmt.Errorf("store: rotate data key: %w", err)
+	}
+	total += n
 	if n, err = db.resealWatches(ctx); err != nil {
 		return total, fmt.Errorf("store: rotate data key: %w", err)
 	}

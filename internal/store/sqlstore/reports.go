@@ -106,6 +106,9 @@ func (db *DB) addReport(ctx context.Context, tx *sql.Tx, r *report.Report, idem 
 	if err := db.indexTerms(ctx, tx, seq, r.Narrative); err != nil {
 		return "", false, err
 	}
+	if err := db.writeReportPlaces(ctx, tx, seq, r.Places); err != nil {
+		return "", false, err
+	}
 	ref := reportRef{seq: seq, status: r.Status, tlp: r.TLP, reporter: r.Reporter, reporterNet: r.ReporterNet,
 		trustedOrg: r.TrustedOrg, scamType: r.ScamType, created: r.CreatedAt}
 	var connecting []int64
@@ -144,6 +147,9 @@ func (db *DB) addReport(ctx context.Context, tx *sql.Tx, r *report.Report, idem 
 		if err := db.relabelAround(ctx, tx, flipped, nil); err != nil {
 			return "", false, err
 		}
+	}
+	if err := db.reportAdded(ctx, tx, seq, r.ID, links); err != nil {
+		return "", false, err
 	}
 	if idem.Key != "" {
 		_, err := tx.ExecContext(ctx, db.q("INSERT INTO idempotency (key, request_hash, report_id, created_at) VALUES (?, ?, ?, ?)"),
@@ -202,6 +208,9 @@ func (db *DB) Report(ctx context.Context, v store.Viewer, id string) (report.Rep
 		return report.Report{}, fmt.Errorf("store: report %s: %w", id, store.ErrNotFound)
 	}
 	if err := db.loadLinks(ctx, rs, seqs); err != nil {
+		return report.Report{}, fmt.Errorf("store: report %s: %w", id, err)
+	}
+	if err := db.loadReportPlaces(ctx, rs, seqs); err != nil {
 		return report.Report{}, fmt.Errorf("store: report %s: %w", id, err)
 	}
 	return rs[0], nil
@@ -391,6 +400,11 @@ func (db *DB) SetReportStatus(ctx context.Context, id, status, trustedOrg string
 		if err := db.audit(ctx, tx, "report.status", id, cur.status+" -> "+status); err != nil {
 			return err
 		}
+		if (cur.status == report.StatusRejected) != (status == report.StatusRejected) {
+			if err := db.reportChanged(ctx, tx, cur.seq); err != nil {
+				return err
+			}
+		}
 		if cur.counts() == next.counts() && cur.trustedOrg == next.trustedOrg {
 			return nil
 		}
@@ -442,7 +456,12 @@ func (db *DB) DeleteReport(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		for _, stmt := range []string{"DELETE FROM report_indicators WHERE report_seq = ?", "DELETE FROM report_terms WHERE report_seq = ?", "DELETE FROM reports WHERE seq = ?"} {
+		values, err := db.reportValues(ctx, tx, cur.seq)
+		if err != nil {
+			return err
+		}
+		for _, stmt := range []string{"DELETE FROM report_indicators WHERE report_seq = ?", "DELETE FROM report_terms WHERE report_seq = ?",
+			"DELETE FROM report_places WHERE report_seq = ?", "DELETE FROM reports WHERE seq = ?"} {
 			if _, err := tx.ExecContext(ctx, db.q(stmt), cur.seq); err != nil {
 				return err
 			}
@@ -464,7 +483,7 @@ func (db *DB) DeleteReport(ctx context.Context, id string) error {
 				return err
 			}
 		}
-		return nil
+		return db.syncNaming(ctx, tx, values)
 	})
 	if err != nil {
 		return fmt.Errorf("store: delete report %s: %w", id, err)
