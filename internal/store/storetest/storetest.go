@@ -46,6 +46,17 @@ func Run(t *testing.T, open Opener) {
 		{"NetworksMatchRecomputation", testNetworksRandom},
 		{"Visibility", testVisibility},
 		{"Watches", testWatches},
+		{"CaseRoundTrip", testCaseRoundTrip},
+		{"CaseVisibility", testCaseVisibility},
+		{"CaseList", testCaseList},
+		{"CaseConflict", testCaseConflict},
+		{"Evidence", testEvidence},
+		{"Leads", testLeads},
+		{"CaseLeads", testCaseLeads},
+		{"PhotoLeads", testPhotoLeads},
+		{"LeadsTLP", testLeadsTLP},
+		{"Place", testPlace},
+		{"ForcedScammer", testForcedScammer},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
