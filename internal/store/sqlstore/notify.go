@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"vigil/internal/report"
 	"vigil/internal/store"
 )
 
@@ -44,6 +46,9 @@ type watchHit struct {
 // one alert per event however many of its values the event names.
 func (db *DB) emit(ctx context.Context, tx *sql.Tx, e event) error {
 	hits, err := db.watchesFor(ctx, tx, e)
+	if err == nil && e.Name == "report.new" && len(hits) > 0 {
+		hits, err = db.mayHear(ctx, tx, e.Report, hits)
+	}
 	if err != nil {
 		return fmt.Errorf("emit %s: %w", e.Name, err)
 	}
@@ -129,4 +134,74 @@ func (db *DB) watchesFor(ctx context.Context, tx *sql.Tx, e event) ([]watchHit, 
 		}
 	}
 	return hits, nil
+}
+
+// mayHear keeps the watches whose owners may see report id: an alert
+// naming a report the watcher may not read would tell them that a hidden
+// report names their value or joined their network. A watcher sees
+// reports as the API shows them to it: by its organisation (an account's,
+// or an API key's), and its own.
+func (db *DB) mayHear(ctx context.Context, tx *sql.Tx, id string, hits []watchHit) ([]watchHit, error) {
+	var tlp string
+	var org, author sql.NullString
+	err := tx.QueryRowContext(ctx, db.q("SELECT tlp, owner_org, author FROM reports WHERE id = ?"), id).Scan(&tlp, &org, &author)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if tlp == report.TLPClear {
+		return hits, nil
+	}
+	var out []watchHit
+	sees := map[string]bool{}
+	for _, h := range hits {
+		ok, known := sees[h.user]
+		if !known {
+			v, err := db.watcher(ctx, tx, h.user)
+			if err != nil {
+				return nil, err
+			}
+			ok = v.Sees(tlp, org.String, author.String)
+			sees[h.user] = ok
+		}
+		if ok {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// watcher is how the owner of a watch sees reports: an account ("ID") or
+// an API key ("key:ID"), with its organisation and the organisations
+// whose TLP:AMBER reports it sees.
+func (db *DB) watcher(ctx context.Context, tx *sql.Tx, user string) (store.Viewer, error) {
+	v := store.Viewer{User: user}
+	query := "SELECT org FROM users WHERE id = ?"
+	id := user
+	if k, ok := strings.CutPrefix(user, "key:"); ok {
+		query, id = "SELECT org FROM api_keys WHERE id = ? AND revoked_at IS NULL", k
+	}
+	var org sql.NullString
+	err := tx.QueryRowContext(ctx, db.q(query), id).Scan(&org)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !org.Valid {
+		return v, nil
+	} else if err != nil {
+		return v, err
+	}
+	v.Org, v.Member = org.String, true
+	rows, err := tx.QueryContext(ctx, db.q("SELECT org FROM org_partners WHERE partner = ? ORDER BY org"), org.String)
+	if err != nil {
+		return v, err
+	}
+	defer rows.Close()
+	v.AmberOrgs = []string{org.String}
+	for rows.Next() {
+		var o string
+		if err := rows.Scan(&o); err != nil {
+			return v, err
+		}
+		v.AmberOrgs = append(v.AmberOrgs, o)
+	}
+	return v, rows.Err()
 }

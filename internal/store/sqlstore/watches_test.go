@@ -100,7 +100,8 @@ func TestAddWatchRefuses(t *testing.T) {
 // TestEmit: each kind of watch gets its alert, once per event, and a
 // delivery when it has a webhook; the body holds ids only. A network
 // watch hears of a report joining its network through AddReport, after
-// a merge relabelled the network.
+// a merge relabelled the network. A report that does not exist alerts no
+// one.
 func TestEmit(t *testing.T) {
 	dialects(t, func(t *testing.T, db *DB) {
 		ctx := context.Background()
@@ -127,8 +128,9 @@ func TestEmit(t *testing.T) {
 
 		emitNow(t, db, event{Name: "lead.new", Case: "01JCASE", Lead: "01JLEAD", LeadKind: store.LeadForcedScammer})
 		emitNow(t, db, event{Name: "lead.new", Case: "01JOTHERCASE", Lead: "01JLEAD2", LeadKind: store.LeadReports})
-		emitNow(t, db, event{Name: "report.new", Report: "01JREPORT",
+		emitNow(t, db, event{Name: "report.new", Report: a,
 			Values: []store.Key{{Kind: "wechat", Value: "son_wechat01"}, {Kind: "wechat", Value: "son_wechat01"}, {Kind: "phone", Value: "son_wechat01"}}})
+		emitNow(t, db, event{Name: "report.new", Report: "01JNOSUCHREPORT", Values: []store.Key{{Kind: "wechat", Value: "son_wechat01"}}})
 		if err := db.tx(ctx, func(tx *sql.Tx) error { return db.emit(ctx, tx, event{Name: "case.new"}) }); err == nil {
 			t.Error("an unknown event was taken")
 		}
@@ -149,7 +151,7 @@ func TestEmit(t *testing.T) {
 		}
 		want := map[string][]store.Alert{
 			"u1": {{Watch: caseW.ID, Event: "lead.new", Case: "01JCASE", Lead: "01JLEAD", LeadKind: store.LeadForcedScammer}},
-			"u2": {{Watch: valueW.ID, Event: "report.new", Report: "01JREPORT"}},
+			"u2": {{Watch: valueW.ID, Event: "report.new", Report: a}},
 			"u3": {{Watch: netW.ID, Event: "report.new", Report: c, Network: merged}},
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
@@ -316,7 +318,9 @@ func TestWatchedValueSealed(t *testing.T) {
 	if _, err := db.RotateData(ctx); err != nil {
 		t.Fatal(err)
 	}
-	emitNow(t, db, event{Name: "report.new", Report: "01JR", Values: []store.Key{{Kind: "wechat", Value: value}}})
+	if _, _, err := db.AddReport(ctx, scamReport("r", value), store.Idempotency{}); err != nil {
+		t.Fatal(err)
+	}
 	due, err := db.DueDeliveries(ctx, time.Now().Add(time.Second), 10)
 	if err != nil || len(due) != 1 || string(due[0].Secret) != secret {
 		t.Errorf("after rotation: %+v %v", due, err)

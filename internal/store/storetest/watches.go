@@ -49,6 +49,7 @@ func watchAlerts(t *testing.T, s store.Store, user string) []store.Alert {
 // deliveries carrying ids only; the delivery log records each attempt;
 // a watch is its owner's alone.
 func testWatches(t *testing.T, open Opener) {
+	t.Run("TLP", func(t *testing.T) { testWatchesTLP(t, open) })
 	s := open(t, 0)
 	for _, w := range []store.Watch{
 		{User: "u1", Kind: "person", Target: "x"},
@@ -223,6 +224,66 @@ func testWatches(t *testing.T, open Opener) {
 	}
 	if err := s.DeleteWatch(ctx, "u1", account.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("deleting twice: %v, want ErrNotFound", err)
+	}
+}
+
+// testWatchesTLP: a watch hears only of reports its owner may see: an
+// alert naming a hidden report would tell that it exists and names the
+// value.
+func testWatchesTLP(t *testing.T, open Opener) {
+	s := open(t, 0)
+	orgA, err := s.AddOrg(ctx, store.Org{Name: "NGO A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	orgB, err := s.AddOrg(ctx, store.Org{Name: "NGO B"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	member, err := s.AddUser(ctx, store.User{Login: "watcher-a@ngo.example", Name: "Watcher A", Role: "caseworker", Org: orgA.ID, PasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddKey(ctx, store.APIKey{ID: "kb1", Hash: "hash-of-kb1", Name: "B's system", Org: orgB.ID, CreatedBy: "adm", CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	watchers := map[string]string{"member of A": member.ID, "key of B": "key:kb1", "no organisation": "someone-else"}
+	ids := map[string]string{}
+	for name, user := range watchers {
+		w, err := s.AddWatch(ctx, store.Watch{User: user, Kind: store.WatchValue, Target: "wechat:" + watchedAccount})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[name] = w.ID
+	}
+	labelled := func(reporter, tlp, org, author string) string {
+		r := rep(reporter, "investment", "wechat:"+watchedAccount)
+		r.TLP, r.Org, r.Author = tlp, org, author
+		return add(t, s, r)
+	}
+	clear := labelled("t1", report.TLPClear, "", "")
+	green := labelled("t2", report.TLPGreen, orgB.ID, "")
+	amberA := labelled("t3", report.TLPAmber, orgA.ID, "")
+	amberB := labelled("t4", report.TLPAmber, orgB.ID, "")
+	red := labelled("t5", report.TLPRed, orgA.ID, member.ID)
+	names := map[string]string{clear: "clear", green: "green", amberA: "amber of A", amberB: "amber of B", red: "red, written by the member"}
+	want := map[string][]string{
+		"member of A":     {"clear", "green", "amber of A", "red, written by the member"},
+		"key of B":        {"clear", "green", "amber of B"},
+		"no organisation": {"clear"},
+	}
+	for name, user := range watchers {
+		var got []string
+		as := watchAlerts(t, s, user)
+		for i := len(as) - 1; i >= 0; i-- {
+			if as[i].Watch != ids[name] {
+				t.Errorf("%s got an alert of another watch: %+v", name, as[i])
+			}
+			got = append(got, names[as[i].Report])
+		}
+		if diff := cmp.Diff(want[name], got); diff != "" {
+			t.Errorf("alerts of the %s (-want +got):\n%s", name, diff)
+		}
 	}
 }
 
