@@ -251,16 +251,26 @@ func (db *DB) reportValues(ctx context.Context, tx *sql.Tx, seq int64) ([]store.
 // reportAdded announces a new report (with its network, once joined, and
 // its values) and matches the cases naming its values.
 func (db *DB) reportAdded(ctx context.Context, tx *sql.Tx, seq int64, id string, links []report.Link) error {
+	// One query says whether there is anything to do: a bulk import into
+	// a store with no watches and no cases pays for nothing more.
 	var net sql.NullString
-	if err := tx.QueryRowContext(ctx, db.q("SELECT network_id FROM reports WHERE seq = ?"), seq).Scan(&net); err != nil {
+	var watched, cases bool
+	err := tx.QueryRowContext(ctx, db.q(`SELECT network_id, EXISTS (SELECT 1 FROM watches), EXISTS (SELECT 1 FROM cases)
+		FROM reports WHERE seq = ?`), seq).Scan(&net, &watched, &cases)
+	if err != nil || (!watched && !cases) {
 		return err
 	}
 	values := make([]store.Key, len(links))
 	for i, l := range links {
 		values[i] = store.Key{Kind: l.Kind, Value: l.Value}
 	}
-	if err := db.emit(ctx, tx, event{Name: "report.new", Report: id, Network: net.String, Values: values}); err != nil {
-		return err
+	if watched {
+		if err := db.emit(ctx, tx, event{Name: "report.new", Report: id, Network: net.String, Values: values}); err != nil {
+			return err
+		}
+	}
+	if !cases {
+		return nil
 	}
 	return db.syncNaming(ctx, tx, values)
 }
