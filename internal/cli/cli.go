@@ -38,6 +38,7 @@ type command struct {
 
 var commands = map[string]command{
 	"audit":   {"verify the audit log's hash chain, or list its events", runAudit},
+	"case":    {"list, show, export trafficking cases and their leads; set a case's status", runCase},
 	"check":   {"has this number, link, wallet or account been reported?", runCheck},
 	"import":  {"import reports (JSONL, CSV) and indicator lists (CryptoScamDB, MISP warninglists, ...)", runImport},
 	"key":     {"issue, list and revoke API keys; rotate the data key", runKey},
