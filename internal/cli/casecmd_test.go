@@ -23,8 +23,8 @@ func TestCaseCommands(t *testing.T) {
 	ctx := context.Background()
 	x := extract.New(extract.Options{})
 	c := report.Case{
-		Consent: "anonymised",
-		Subject: report.Person{Names: []string{"Li Wei 李伟"}, Age: 19, Nationality: []string{"CN"}, Accounts: []string{"微信 liwei_2006"}},
+		Consent:  "anonymised",
+		Subject:  report.Person{Names: []string{"Li Wei 李伟"}, Age: 19, Nationality: []string{"CN"}, Accounts: []string{"微信 liwei_2006"}},
 		Reporter: report.CaseReporter{Name: "Zhang Min", Relationship: "mother", Contact: "+86 139 0013 9000"},
 		Recruitment: report.Recruitment{Method: "online_ad", Lure: "高薪招聘，到西双版纳运送玉石，包吃住",
 			Recruiters: []string{"wechat: jade_boss88"}},
