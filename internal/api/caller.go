@@ -110,6 +110,13 @@ func (s *Server) signedIn(ctx context.Context, c *caller, token string) error {
 // resolveOrg fills in what the caller's organisation lets it see.
 func (s *Server) resolveOrg(ctx context.Context, c *caller) error {
 	c.v = store.Viewer{User: c.p.User, Org: c.p.Org, Member: c.p.Org != ""}
+	// An admin reads every organisation's cases (to assign those filed
+	// without one); a caseworker its own organisation's.
+	if c.p.Role == auth.RoleAdmin && c.p.Can(auth.PermCaseRead) {
+		c.v.AllCases = true
+	} else if c.p.Can(auth.PermCaseRead) {
+		c.v.CaseReader = true
+	}
 	if c.p.Org == "" {
 		return nil
 	}

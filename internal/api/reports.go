@@ -215,6 +215,32 @@ func publicLinks(ls []report.Link) []report.Link {
 type reportView struct {
 	report.Report
 	Redacted bool `json:"redacted,omitempty"`
+	// PossibleForcedLabour marks a report whose scammer's account is a
+	// trafficking case's subject's own: the person writing may be held
+	// and made to scam. Only for readers with report.read_pii (the
+	// analyst, the caseworker); public answers never change, so as not
+	// to tell those holding the person that the family went to Vigil.
+	PossibleForcedLabour bool `json:"possible_forced_labour,omitempty"`
+}
+
+// markForced sets PossibleForcedLabour on the views of reports that a
+// case names as its subject's, for callers with report.read_pii.
+func (s *Server) markForced(ctx context.Context, c *caller, vs []reportView) error {
+	if !c.p.Can(auth.PermReportReadPII) || len(vs) == 0 {
+		return nil
+	}
+	ids := make([]string, len(vs))
+	for i, v := range vs {
+		ids[i] = v.ID
+	}
+	forced, err := s.store.ForcedScammer(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range vs {
+		vs[i].PossibleForcedLabour = forced[vs[i].ID]
+	}
+	return nil
 }
 
 func (s *Server) view(c *caller, rep report.Report) reportView {
@@ -236,13 +262,16 @@ func (s *Server) getReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := s.view(c, rep)
-	if !v.Redacted {
+	vs := []reportView{s.view(c, rep)}
+	if err := s.markForced(r.Context(), c, vs); err != nil {
+		return err
+	}
+	if !vs[0].Redacted {
 		if err := s.store.AppendAudit(r.Context(), "report.read_pii", rep.ID, ""); err != nil {
 			return err
 		}
 	}
-	return writeJSON(w, http.StatusOK, v)
+	return writeJSON(w, http.StatusOK, vs[0])
 }
 
 // withdrawReport erases a report: its author (an account, or whoever
@@ -298,7 +327,11 @@ func (s *Server) setReportStatus(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, s.view(c, rep))
+	vs := []reportView{s.view(c, rep)}
+	if err := s.markForced(r.Context(), c, vs); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, vs[0])
 }
 
 type reportList struct {
@@ -355,6 +388,9 @@ func (s *Server) searchReports(w http.ResponseWriter, r *http.Request) error {
 			read = append(read, rep.ID)
 		}
 		out.Reports = append(out.Reports, v)
+	}
+	if err := s.markForced(r.Context(), c, out.Reports); err != nil {
+		return err
 	}
 	if len(read) > 0 {
 		if err := s.store.AppendAudit(r.Context(), "report.read_pii", strings.Join(read, ","), "search"); err != nil {
