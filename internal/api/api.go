@@ -54,6 +54,10 @@ type Config struct {
 	// submissions per client network (defaults 20 and 5).
 	ReportsPerHour float64
 	ReportBurst    int
+	// IntakeOrg is the organisation that owns the cases the public files
+	// without naming one (an NGO's intake desk); empty: such cases are
+	// owned by none, and only admins see them until they assign them.
+	IntakeOrg string
 }
 
 // DefaultMaxBody is the default request body limit: 2 MiB, room for a long
@@ -74,6 +78,7 @@ type Server struct {
 	web      http.Handler
 	screener *screen.Screener
 	throttle *auth.Throttle
+	replays  *replays // of case filings, by Idempotency-Key
 	csrfKey  []byte
 	// dummyHash is checked for unknown logins, so that they take as long
 	// as wrong passwords.
@@ -82,6 +87,15 @@ type Server struct {
 
 // New returns the API's handler.
 func New(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer) (http.Handler, error) {
+	s, err := newServer(ctx, cfg, log, reg)
+	if err != nil {
+		return nil, err
+	}
+	return s.routes(), nil
+}
+
+// newServer checks cfg and builds the server behind New's handler.
+func newServer(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer) (*Server, error) {
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = DefaultMaxBody
 	}
@@ -106,17 +120,22 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Regis
 	if cfg.K <= 0 {
 		cfg.K = auth.DefaultK
 	}
+	if cfg.IntakeOrg != "" {
+		if _, err := cfg.Store.Org(ctx, cfg.IntakeOrg); err != nil {
+			return nil, fmt.Errorf("api: intake organisation %q: %w", cfg.IntakeOrg, err)
+		}
+	}
 	x := extract.New(cfg.Extract)
 	s := &Server{cfg: cfg, log: log, x: x, metrics: m, store: cfg.Store, secret: secret, csrfKey: csrfKey,
 		lookup:   &lookup.Service{X: x, Store: cfg.Store},
 		limiter:  newLimiter(cfg.ReportsPerHour, cfg.ReportBurst),
-		throttle: auth.NewThrottle()}
+		throttle: auth.NewThrottle(), replays: newReplays()}
 	if s.dummyHash, err = s.hashPassword(auth.GeneratePassword()); err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}
 	s.screener = &screen.Screener{X: x, Known: s.lookup}
-	s.web = web.New(web.Config{Lookup: s.lookup, Screen: s.screener, Submit: webSubmitter{s}, Accounts: s, CSRFKey: csrfKey, Log: log})
-	return s.routes(), nil
+	s.web = web.New(web.Config{Lookup: s.lookup, Screen: s.screener, Submit: webSubmitter{s}, Accounts: s, Cases: s, CSRFKey: csrfKey, Log: log})
+	return s, nil
 }
 
 // webSubmitter takes reports from the web form through the API's path.

@@ -489,6 +489,8 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 
 	// Accounts, sessions, keys, disputes, statistics, the audit log.
 	accountScenarios(t, srv, anon)
+	// Cases, families, places, watches.
+	caseScenarios(t, srv, anon)
 
 	// Last, so that it has requests to count.
 	anon.call("GET", "/metrics", "", 200, true)

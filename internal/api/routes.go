@@ -7,13 +7,24 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"vigil/internal/auth"
+	"vigil/internal/media"
 )
 
 // routes lists every route, top to bottom, with the permission it needs
 // (docs/permissions.md; none: open to all, the handler may narrow it).
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
+	// Evidence files are larger than any JSON body: the routes that take
+	// them are handled by a copy of the server that differs only in the
+	// body limit, media.MaxSize.
+	uploads := map[string]bool{"add_evidence": true, "family_evidence": true}
+	files := *s
+	files.cfg.MaxBody = media.MaxSize
 	route := func(pattern, name string, perm auth.Permission, h func(http.ResponseWriter, *http.Request) error) {
+		if uploads[name] {
+			mux.Handle(pattern, files.handle(name, perm, h))
+			return
+		}
 		mux.Handle(pattern, s.handle(name, perm, h))
 	}
 	route("GET /healthz", "healthz", "", s.healthz)
@@ -41,6 +52,31 @@ func (s *Server) routes() http.Handler {
 	route("POST /api/v1/disputes", "file_dispute", auth.PermDisputeFile, s.fileDispute)
 	route("GET /api/v1/disputes", "list_disputes", auth.PermDisputeResolve, s.listDisputes)
 	route("POST /api/v1/disputes/{id}/resolve", "resolve_dispute", auth.PermDisputeResolve, s.resolveDispute)
+
+	route("POST /api/v1/cases", "create_case", auth.PermCaseFile, s.createCase)
+	route("GET /api/v1/cases", "list_cases", auth.PermCaseRead, s.listCases)
+	route("GET /api/v1/cases/{id}", "get_case", auth.PermCaseRead, s.getCase)
+	route("PATCH /api/v1/cases/{id}", "update_case", auth.PermCaseEdit, s.updateCase)
+	route("GET /api/v1/cases/{id}/leads", "case_leads", auth.PermCaseRead, s.caseLeads)
+	route("POST /api/v1/cases/{id}/evidence", "add_evidence", auth.PermCaseEdit, s.postEvidence)
+	route("GET /api/v1/cases/{id}/evidence/{eid}", "get_evidence", auth.PermCaseRead, s.getEvidence)
+	route("GET /api/v1/cases/{id}/export", "export_case", auth.PermCaseExport, s.exportCase)
+	route("POST /api/v1/cases/export", "export_cases", auth.PermCaseExport, s.exportCases)
+
+	// A family's routes: the capability token in the path, the code in
+	// X-Case-Code.
+	route("GET /api/v1/family/cases/{token}", "family_case", auth.PermCaseFile, s.getFamilyCase)
+	route("POST /api/v1/family/cases/{token}/additions", "family_addition", auth.PermCaseFile, s.postFamilyAddition)
+	route("POST /api/v1/family/cases/{token}/evidence", "family_evidence", auth.PermCaseFile, s.postFamilyEvidence)
+
+	route("GET /api/v1/places", "list_places", auth.PermPlaceRead, s.listPlaces)
+	route("GET /api/v1/places/{id}", "get_place", auth.PermPlaceRead, s.getPlace)
+
+	route("POST /api/v1/watches", "create_watch", auth.PermWatch, s.createWatch)
+	route("GET /api/v1/watches", "list_watches", auth.PermWatch, s.listWatches)
+	route("DELETE /api/v1/watches/{id}", "delete_watch", auth.PermWatch, s.deleteWatch)
+	route("GET /api/v1/watches/{id}/deliveries", "watch_deliveries", auth.PermWatch, s.watchDeliveries)
+	route("GET /api/v1/alerts", "list_alerts", auth.PermWatch, s.listAlerts)
 
 	route("GET /api/v1/users", "list_users", auth.PermUserManage, s.listUsers)
 	route("POST /api/v1/users", "create_user", auth.PermUserManage, s.createUser)
