@@ -56,6 +56,7 @@ type world struct {
 	actors map[string]actor
 	ids    map[string]string // report name -> id
 	orgA   string
+	orgB   string
 }
 
 // Secrets seeded into reports: none may reach a caller who may not read it.
@@ -84,7 +85,7 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.orgA = orgA.ID
+	w.orgA, w.orgB = orgA.ID, orgB.ID
 	csrfKey, err := db.Secret(ctx, "csrf-key")
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +97,7 @@ func newWorld(t *testing.T) *world {
 	}{
 		{"reporter", auth.RoleReporter, ""}, {"family", auth.RoleFamily, ""},
 		{"analystA", auth.RoleAnalyst, orgA.ID}, {"caseworkerA", auth.RoleCaseworker, orgA.ID},
-		{"admin", auth.RoleAdmin, ""}, {"analystB", auth.RoleAnalyst, orgB.ID},
+		{"admin", auth.RoleAdmin, ""}, {"analystB", auth.RoleAnalyst, orgB.ID}, {"caseworkerB", auth.RoleCaseworker, orgB.ID},
 	} {
 		hash, _ := auth.HashPasswordWith("a password of some length", testPasswords)
 		acct, err := db.AddUser(ctx, store.User{Login: u.name + "@example.org", Role: u.role, Org: u.org, PasswordHash: hash})
@@ -120,6 +121,8 @@ func newWorld(t *testing.T) *world {
 		}
 		w.actors[k.name] = actor{name: k.name, token: token, userID: "key:" + id}
 	}
+	// A key of A holding every permission a key may hold: still no case.
+	w.actors["keyAll"] = actor{name: "keyAll", token: grantableKey(t, srv, orgA.ID)}
 	submit := func(name string, who actor, body string) {
 		t.Helper()
 		code, b := who.do(t, srv, "POST", "/api/v1/reports", body)
