@@ -16,6 +16,7 @@ import (
 	"vigil/internal/auth"
 	"vigil/internal/store"
 	"vigil/internal/store/sqlstore"
+	"vigil/internal/webhook"
 )
 
 // dbFlag declares --db: a SQLite file or a postgres:// URL.
@@ -43,8 +44,15 @@ more accounts. Personal data is encrypted with the data key: $VIGIL_DATA_KEY,
 or the key file ($VIGIL_KEY_FILE, by default beside the SQLite file:
 vigil.key), made on first start. Back the key file up.
 
+Trafficking cases that families file without naming an organisation go to
+--intake-org (an NGO's intake desk; "vigil org list" shows ids), else to
+no one until an admin assigns them. Watches' webhooks are delivered while
+the server runs, signed and retried; by default they may not reach
+loopback or private addresses (--webhooks-private allows it).
+
 Environment: VIGIL_ADDR (the --addr default), VIGIL_DB (the --db default),
-VIGIL_DATA_KEY, VIGIL_KEY_FILE, VIGIL_WARNINGLISTS (as for scan).
+VIGIL_INTAKE_ORG (the --intake-org default), VIGIL_DATA_KEY, VIGIL_KEY_FILE,
+VIGIL_WARNINGLISTS (as for scan).
 `
 
 func runServe(e *env, args []string) int {
@@ -60,6 +68,8 @@ func runServe(e *env, args []string) int {
 	dsn := dbFlag(fs)
 	overCommon := fs.Int("over-common", sqlstore.DefaultOverCommon, "reports above which an indicator is over-common and stops connecting reports")
 	perHour := fs.Float64("report-rate", 20, "anonymous reports accepted per client network per hour")
+	intake := fs.String("intake-org", os.Getenv("VIGIL_INTAKE_ORG"), "the organisation (id) that owns the cases families file without naming one")
+	privateHooks := fs.Bool("webhooks-private", false, "let watches' webhooks reach loopback and private addresses (a receiver beside Vigil)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return flagErr(err)
 	}
@@ -80,7 +90,7 @@ func runServe(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "vigil serve: %v\n", err)
 		return ExitError
 	}
-	h, err := api.New(e.ctx, api.Config{MaxBody: *maxBody, Extract: x, Store: db, ReportsPerHour: *perHour}, log, nil)
+	h, err := api.New(e.ctx, api.Config{MaxBody: *maxBody, Extract: x, Store: db, ReportsPerHour: *perHour, IntakeOrg: *intake}, log, nil)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "vigil serve: %v\n", err)
 		return ExitError
@@ -96,17 +106,33 @@ func runServe(e *env, args []string) int {
 		host = "localhost" + host[strings.LastIndexByte(host, ':'):]
 	}
 	log.Info("vigil listening", "url", "http://"+host, "store", db.Dialect())
+	// The webhook sender delivers watches' alerts while the server runs;
+	// what is due when it stops is sent by the next start.
+	hooks := &webhook.Sender{Store: db, Logger: log, AllowPrivate: *privateHooks}
+	hookCtx, stopHooks := context.WithCancel(context.Background())
+	hooksDone := make(chan struct{})
+	go func() {
+		defer close(hooksDone)
+		hooks.Run(hookCtx)
+	}()
+	stop := func() {
+		stopHooks()
+		<-hooksDone
+	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {
 	case err := <-done:
+		stop()
 		fmt.Fprintf(e.stderr, "vigil serve: %v\n", err)
 		return ExitError
 	case <-e.ctx.Done():
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+	err = srv.Shutdown(ctx)
+	stop()
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		fmt.Fprintf(e.stderr, "vigil serve: %v\n", err)
 		return ExitError
 	}
