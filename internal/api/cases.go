@@ -87,7 +87,7 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) createCaseOnce(w http.ResponseWriter, r *http.Request, c *caller, req *caseRequest) (caseCreated, error) {
 	if c.p.IsPublic() && !s.limiter.allow("case:"+c.client) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(s.limiter.retryAfter().Seconds())))
-		return caseCreated{}, ErrRateLimited
+		return caseCreated{}, fmt.Errorf("%w: too many cases filed from your network; try again later", ErrRateLimited)
 	}
 	req.Source = "api"
 	id, token, code, err := s.fileCase(r.Context(), &req.Case, c, req.FamilyAccess)

@@ -251,8 +251,8 @@ func caseScenarios(t *testing.T, srv *httptest.Server, anon *oaClient) {
 	for range 5 {
 		anon.call("GET", other, "", 404, true, "X-Case-Code", "3333-3333")
 	}
-	if ex := anon.call("GET", other, "", 429, true, "X-Case-Code", own.Family.Code); ex.header.Get("Retry-After") == "" {
-		t.Errorf("429 without Retry-After: %v", ex.header)
+	if ex := anon.call("GET", other, "", 429, true, "X-Case-Code", own.Family.Code); ex.header.Get("Retry-After") == "" || !bytes.Contains(ex.body, []byte("wrong codes")) {
+		t.Errorf("429 without Retry-After or reason: %v %s", ex.header, ex.body)
 	}
 	anon.call("POST", other+"/additions", `{"info":"x"}`, 429, true, "X-Case-Code", own.Family.Code)
 	anon.call("POST", other+"/evidence", "a note", 429, true, "X-Case-Code", own.Family.Code, "Content-Type", "text/plain")

@@ -63,7 +63,11 @@ func problemFor(err error) problem {
 	case errors.Is(err, store.ErrConflict):
 		return problem{Type: "about:blank", Title: "Conflict", Status: http.StatusConflict, Detail: err.Error()}
 	case errors.Is(err, ErrRateLimited):
-		return problem{Type: "about:blank", Title: "Too many requests", Status: http.StatusTooManyRequests, Detail: "too many reports from your network; try again later"}
+		detail := "too many reports from your network; try again later"
+		if err != ErrRateLimited {
+			detail = strings.TrimPrefix(err.Error(), ErrRateLimited.Error()+": ") // a sign-in's, a family link's
+		}
+		return problem{Type: "about:blank", Title: "Too many requests", Status: http.StatusTooManyRequests, Detail: detail}
 	case errors.Is(err, ErrUnauthorized):
 		return problem{Type: "about:blank", Title: "Unauthorized", Status: http.StatusUnauthorized, Detail: err.Error()}
 	case errors.Is(err, ErrForbidden):
