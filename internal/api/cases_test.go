@@ -285,9 +285,30 @@ func TestFamilyAccess(t *testing.T) {
 	if code != 400 || !strings.Contains(body, `"pointer":"/contact_log/0/from"`) {
 		t.Errorf("an addition's error names its field: %d %s", code, body)
 	}
+	if code, _ := public.do(t, w.srv, "GET", fam, "", "X-Case-Code", "0000-0000"); code != 404 {
+		t.Errorf("a wrong code: %d, want 404", code)
+	}
 	code, body = w.actors["admin"].do(t, w.srv, "GET", "/api/v1/audit?limit=1000", "")
 	if code != 200 || !strings.Contains(body, `"Actor":"family:`+c.id+`","Action":"case.update"`) {
 		t.Errorf("the family's additions are audited as theirs: %d %.2000s", code, body)
+	}
+	// Reads are audited as the family's once the code holds; a wrong code
+	// is recorded as such, never as a read.
+	var log struct{ Events []struct{ Actor, Action, Target string } }
+	decodeInto(t, body, &log)
+	reads, wrong := 0, 0
+	for _, e := range log.Events {
+		switch {
+		case e.Action == "case.read" && e.Target == c.id && e.Actor == "family:"+c.id:
+			reads++
+		case e.Action == "case.read" && e.Target == c.id && strings.HasPrefix(e.Actor, "public:"):
+			t.Errorf("a family read audited as %s", e.Actor)
+		case e.Action == "case.family_code_wrong" && e.Target == c.id:
+			wrong++
+		}
+	}
+	if reads == 0 || wrong != 1 {
+		t.Errorf("audit: %d family reads, %d wrong codes; want some and 1", reads, wrong)
 	}
 }
 

@@ -106,13 +106,25 @@ func (s *Server) openFamilyCase(ctx context.Context, token, code string) (report
 	ok, _ := auth.CheckPassword(codeHash, caseCodeDigits(code))
 	if !ok || !known {
 		s.throttle.Fail(key, now)
+		if known {
+			// A wrong code for a real link: someone holds the link and is
+			// guessing, or a relative mistyped; either way the owners of
+			// the case may want to know.
+			if err := s.store.AppendAudit(ctx, "case.family_code_wrong", c.ID, ""); err != nil {
+				return report.Case{}, ctx, err
+			}
+		}
 		return report.Case{}, ctx, errFamilyNotFound
 	}
 	s.throttle.Succeed(key)
-	return c, store.WithActor(ctx, "family:"+c.ID), nil
+	ctx = store.WithActor(ctx, "family:"+c.ID)
+	if err := s.store.AppendAudit(ctx, "case.read", c.ID, "family"); err != nil {
+		return report.Case{}, ctx, err
+	}
+	return c, ctx, nil
 }
 
-// familyCase is a family's view of its case (the store audits the read).
+// familyCase is a family's view of its case (openFamilyCase audits the read).
 func (s *Server) familyCase(ctx context.Context, token, code string) (familyView, error) {
 	c, _, err := s.openFamilyCase(ctx, token, code)
 	if err != nil {

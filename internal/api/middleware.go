@@ -54,7 +54,9 @@ func (s *Server) handle(name string, perm auth.Permission, h func(http.ResponseW
 		if err != nil {
 			p := problemFor(err)
 			if p.Status >= 500 {
-				s.log.Error("request failed", "route", name, "method", r.Method, "path", r.URL.Path, "err", err)
+				// The route, not the path: a family's path holds the capability
+				// token of their case, which must not reach the logs.
+				s.log.Error("request failed", "route", name, "method", r.Method, "err", err)
 			}
 			writeProblem(sw, p)
 		}
@@ -78,7 +80,8 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				// r.Pattern (set once routed), never the path: see handle.
+				s.log.Error("panic", "method", r.Method, "pattern", r.Pattern, "panic", v)
 				writeProblem(w, problemFor(nil))
 			}
 		}()

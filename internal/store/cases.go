@@ -28,6 +28,8 @@ type Cases interface {
 	Case(ctx context.Context, v Viewer, id string) (report.Case, error)
 	// CaseByToken returns the case a family's capability token opens, and
 	// the hash of its code, for the caller to check; ErrNotFound when none.
+	// It does not audit: the caller records the read (AppendAudit) once
+	// the code has been checked, so a wrong code is not logged as a read.
 	CaseByToken(ctx context.Context, tokenHash string) (report.Case, string, error)
 	// Cases lists the cases v may see, most recently updated first.
 	Cases(ctx context.Context, v Viewer, q CaseQuery) ([]report.Case, string, error)

@@ -188,9 +188,6 @@ func (db *DB) CaseByToken(ctx context.Context, tokenHash string) (report.Case, s
 	if err == nil {
 		c.Evidence, err = db.listEvidence(ctx, db.r, id)
 	}
-	if err == nil {
-		err = db.tx(ctx, func(tx *sql.Tx) error { return db.audit(ctx, tx, "case.read", id, "family") })
-	}
 	if err != nil {
 		return report.Case{}, "", fmt.Errorf("store: case by token: %w", err)
 	}
