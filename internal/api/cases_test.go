@@ -294,7 +294,9 @@ func TestFamilyAccess(t *testing.T) {
 	}
 	// Reads are audited as the family's once the code holds; a wrong code
 	// is recorded as such, never as a read.
-	var log struct{ Events []struct{ Actor, Action, Target string } }
+	var log struct {
+		Events []struct{ Actor, Action, Target string }
+	}
 	decodeInto(t, body, &log)
 	reads, wrong := 0, 0
 	for _, e := range log.Events {
