@@ -30,18 +30,35 @@ type Set struct {
 	// characters of a text start none and are passed over on one bit.
 	starts3 [1 << 10]uint64
 	first   [256]bool
-	groups  []group
+	// class tells, by a text's byte, what the scanner does there: most
+	// bytes start no phrase and are passed over without further lookups.
+	class  [256]uint8
+	groups []group
 }
 
+// Byte classes.
+const (
+	classOther uint8 = iota // ASCII that starts no phrase and is no letter: one byte on
+	classWord               // a Latin letter that starts no phrase: the rest of its word on
+	classThree              // the lead byte of a three-byte character: see starts3
+	classRune               // another non-ASCII byte that starts no phrase: one character on
+	classStart              // a byte that may start a phrase
+)
+
 // group holds the phrases that start with one pair of bytes, bucketed by
-// their third byte (its low six bits: continuation bytes of CJK text and
+// their key byte (its low six bits: continuation bytes of CJK text and
 // ASCII letters spread well), so that a position is compared with a handful
-// of phrases, not every phrase of a common first character.
+// of phrases, not every phrase of a common first character. The key byte
+// is the third (index 2), or for phrases that start with a three-byte
+// character (Chinese, Thai) the last byte of their second character (index
+// 5): the third byte of those is the end of the first character, the same
+// for the whole group.
 type group struct {
-	third   thirdSet   // third bytes any phrase goes on with
-	buckets [65]uint16 // entries[buckets[b]:buckets[b+1]] have third byte b (low six bits)
-	entries []entry    // three bytes or more, bucketed, longest first in each bucket
-	short   []entry    // two-byte phrases and case-folded ones: always tried
+	keyAt   int        // index of the key byte: 2 or 5
+	third   thirdSet   // key bytes any phrase goes on with
+	buckets [65]uint16 // entries[buckets[b]:buckets[b+1]] have key byte b (low six bits)
+	entries []entry    // longer than keyAt bytes, bucketed, longest first in each bucket
+	short   []entry    // phrases too short to have a key byte, and case-folded ones: always tried
 }
 
 type thirdSet struct {
@@ -115,15 +132,18 @@ func New(phrases []string, ids []int) *Set {
 	for _, k := range keys {
 		es := byKey[uint16(k)]
 		sort.SliceStable(es, func(a, b int) bool { return len(es[a].text) > len(es[b].text) })
-		var g group
+		g := group{keyAt: 2}
+		if k>>8 >= 0xE0 && k>>8 < 0xF0 {
+			g.keyAt = 5
+		}
 		var byBucket [64][]entry
 		for _, e := range es {
-			if len(e.text) < 3 || e.fold {
+			if len(e.text) <= g.keyAt || e.fold {
 				g.third.any = true // too short, or case-folded beyond bytes
 				g.short = append(g.short, e)
 				continue
 			}
-			c := e.text[2]
+			c := e.text[g.keyAt]
 			g.third.add(c)
 			if c >= 'a' && c <= 'z' {
 				g.third.add(c - 'a' + 'A')
@@ -138,6 +158,21 @@ func New(phrases []string, ids []int) *Set {
 		s.groups = append(s.groups, g)
 		s.byPair[k] = uint16(len(s.groups))
 		s.pairs[k>>6] |= 1 << (k & 63)
+	}
+	for c := range 256 {
+		b := byte(c)
+		switch {
+		case b < utf8.RuneSelf && s.first[lowerByte(b)], b >= utf8.RuneSelf && b < 0xE0 && s.first[b], b >= 0xF0 && s.first[b]:
+			s.class[c] = classStart
+		case isLetter(b):
+			s.class[c] = classWord
+		case b < utf8.RuneSelf:
+			s.class[c] = classOther
+		case b >= 0xE0 && b < 0xF0:
+			s.class[c] = classThree
+		default:
+			s.class[c] = classRune
+		}
 	}
 	return s
 }
@@ -196,27 +231,37 @@ func (s *Set) FindRange(text string, from, to int, fn func(Match)) {
 	for from > 0 && from < n && !utf8.RuneStart(text[from]) {
 		from++ // start on a character, not inside one
 	}
-	for i := from; i+1 < n && i < to; {
+	end := min(to, n-1) // a phrase has two bytes at least
+	for i := from; i < end; {
 		c := text[i]
-		if c >= 0xE0 && c < 0xF0 && i+2 < n && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
-			r := uint32(c&0x0F)<<12 | uint32(text[i+1]&0x3F)<<6 | uint32(text[i+2]&0x3F)
-			if s.starts3[r>>6]&(1<<(r&63)) == 0 {
-				i += 3
-				continue
+		switch s.class[c] {
+		case classOther:
+			i++
+			continue
+		case classWord:
+			// No phrase starts inside a Latin word: skip to its end.
+			for i++; i < n && isLetter(text[i]); i++ {
 			}
-		}
-		if !s.first[lowerByte(c)] {
-			if c < utf8.RuneSelf {
-				if isLetter(c) {
-					for i++; i < n && isLetter(text[i]); i++ {
-					}
-				} else {
-					i++
+			continue
+		case classThree:
+			if i+2 < n && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
+				r := uint32(c&0x0F)<<12 | uint32(text[i+1]&0x3F)<<6 | uint32(text[i+2]&0x3F)
+				if s.starts3[r>>6]&(1<<(r&63)) == 0 || !s.first[c] {
+					i += 3
+					continue
 				}
+			} else if !s.first[c] {
+				_, size := utf8.DecodeRuneInString(text[i:]) // 1 for an invalid byte
+				i += size
 				continue
 			}
-		} else if k := uint16(lowerByte(c))<<8 | uint16(lowerByte(text[i+1])); s.pairs[k>>6]&(1<<(k&63)) != 0 {
-			if g := &s.groups[s.byPair[k]-1]; g.third.any || i+2 < n && g.third.has(text[i+2]) {
+		case classRune:
+			_, size := utf8.DecodeRuneInString(text[i:])
+			i += size
+			continue
+		}
+		if k := uint16(lowerByte(c))<<8 | uint16(lowerByte(text[i+1])); s.pairs[k>>6]&(1<<(k&63)) != 0 {
+			if g := &s.groups[s.byPair[k]-1]; g.third.any || i+g.keyAt < n && g.third.has(text[i+g.keyAt]) {
 				if m, id := s.at(text, i, g); m > 0 {
 					fn(Match{Start: i, End: i + m, ID: id})
 					i += m
@@ -226,7 +271,6 @@ func (s *Set) FindRange(text string, from, to int, fn func(Match)) {
 		}
 		switch {
 		case isLetter(c):
-			// No phrase starts inside a Latin word: skip to its end.
 			for i++; i < n && isLetter(text[i]); i++ {
 			}
 		case c < utf8.RuneSelf:
@@ -272,12 +316,17 @@ func casedNonASCII(s string) bool {
 // text[i:].
 func (s *Set) at(text string, i int, g *group) (int, int) {
 	var k4 uint32 // the next four bytes, ASCII lower-cased
-	for k := 0; k < 4 && i+k < len(text); k++ {
-		k4 |= uint32(lowerByte(text[i+k])) << (8 * k)
+	if i+4 <= len(text) {
+		t := text[i : i+4]
+		k4 = uint32(lowerByte(t[0])) | uint32(lowerByte(t[1]))<<8 | uint32(lowerByte(t[2]))<<16 | uint32(lowerByte(t[3]))<<24
+	} else {
+		for k := 0; i+k < len(text); k++ {
+			k4 |= uint32(lowerByte(text[i+k])) << (8 * k)
+		}
 	}
 	bestN, bestID := 0, 0
-	if i+2 < len(text) {
-		b := lowerByte(text[i+2]) & 63
+	if i+g.keyAt < len(text) {
+		b := lowerByte(text[i+g.keyAt]) & 63
 		for _, e := range g.entries[g.buckets[b]:g.buckets[b+1]] {
 			if k4&e.m4 != e.p4 || !prefixASCIIFold(text[i:], e.text) {
 				continue
