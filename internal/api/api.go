@@ -78,7 +78,6 @@ type Server struct {
 	web      http.Handler
 	screener *screen.Screener
 	throttle *auth.Throttle
-	replays  *replays // of case filings, by Idempotency-Key
 	csrfKey  []byte
 	// dummyHash is checked for unknown logins, so that they take as long
 	// as wrong passwords.
@@ -129,7 +128,7 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus
 	s := &Server{cfg: cfg, log: log, x: x, metrics: m, store: cfg.Store, secret: secret, csrfKey: csrfKey,
 		lookup:   &lookup.Service{X: x, Store: cfg.Store},
 		limiter:  newLimiter(cfg.ReportsPerHour, cfg.ReportBurst),
-		throttle: auth.NewThrottle(), replays: newReplays()}
+		throttle: auth.NewThrottle()}
 	if s.dummyHash, err = s.hashPassword(auth.GeneratePassword()); err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}

@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,7 +44,8 @@ type familyLink struct {
 }
 
 // createCase files a case: from a family (no account needed), an NGO, a
-// caseworker.
+// caseworker. A retry with the same Idempotency-Key gets the first
+// answer, link and code included, from the store.
 func (s *Server) createCase(w http.ResponseWriter, r *http.Request) error {
 	body, err := readBody(r)
 	if err != nil {
@@ -53,59 +56,47 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := callerOf(r)
-	key, hash, err := s.idempotencyKey(r, c, body)
+	idem, err := s.idempotencyKey(r, c, body)
 	if err != nil {
 		return err
 	}
-	if key != "" {
-		prior, err := s.replays.begin(key, hash, time.Now())
-		if err != nil {
-			return err
-		}
-		if prior != nil {
-			w.Header().Set("Idempotent-Replayed", "true")
-			w.Header().Set("Location", "/api/v1/cases/"+prior.ID)
-			return writeJSON(w, http.StatusCreated, prior)
-		}
+	if c.p.IsPublic() && !s.limiter.allow("case:"+c.client) {
+		w.Header().Set("Retry-After", strconv.Itoa(int(s.limiter.retryAfter().Seconds())))
+		return fmt.Errorf("%w: too many cases filed from your network; try again later", ErrRateLimited)
 	}
-	out, err := s.createCaseOnce(w, r, c, &req)
-	if key != "" {
-		if err != nil {
-			s.replays.abort(key)
-		} else {
-			s.replays.finish(key, out)
-		}
-	}
+	req.Source = "api"
+	out, replayed, err := s.fileCase(r.Context(), &req.Case, c, req.FamilyAccess, idem)
 	if err != nil {
 		return err
+	}
+	if replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
 	}
 	w.Header().Set("Location", "/api/v1/cases/"+out.ID)
 	return writeJSON(w, http.StatusCreated, out)
 }
 
-// createCaseOnce files the case of a request that is not a replay.
-func (s *Server) createCaseOnce(w http.ResponseWriter, r *http.Request, c *caller, req *caseRequest) (caseCreated, error) {
-	if c.p.IsPublic() && !s.limiter.allow("case:"+c.client) {
-		w.Header().Set("Retry-After", strconv.Itoa(int(s.limiter.retryAfter().Seconds())))
-		return caseCreated{}, fmt.Errorf("%w: too many cases filed from your network; try again later", ErrRateLimited)
+// idempotencyKey returns the Idempotency-Key of a request, scoped to its
+// caller so that one caller's key cannot replay another's answer, and a
+// hash of its body; a zero key when the request has none.
+func (s *Server) idempotencyKey(r *http.Request, c *caller, body []byte) (store.Idempotency, error) {
+	k := r.Header.Get("Idempotency-Key")
+	if k == "" {
+		return store.Idempotency{}, nil
 	}
-	req.Source = "api"
-	id, token, code, err := s.fileCase(r.Context(), &req.Case, c, req.FamilyAccess)
-	if err != nil {
-		return caseCreated{}, err
+	if len(k) > 255 {
+		return store.Idempotency{}, &invalidError{[]fieldError{{"Idempotency-Key", "is longer than 255 characters"}}}
 	}
-	out := caseCreated{ID: id, Status: req.Status}
-	if token != "" {
-		out.Family = &familyLink{Link: "/case/" + token, Token: token, Code: code}
-	}
-	return out, nil
+	sum := sha256.Sum256(body)
+	return store.Idempotency{Key: c.actor(s) + ":" + k, Hash: hex.EncodeToString(sum[:])}, nil
 }
 
 // fileCase validates, resolves and stores a case from caller c: the API's
-// and the web form's one path in. It returns the case's id and, when a
-// family link was made (always for a filer who may not read cases), its
-// token and code, to be shown once.
-func (s *Server) fileCase(ctx context.Context, cs *report.Case, c *caller, family bool) (id, token, code string, err error) {
+// and the web form's one path in. The answer carries, when a family link
+// was made (always for a filer who may not read cases), its token and
+// code, to be shown once; replayed says it is the answer to an earlier
+// filing with the same idempotency key.
+func (s *Server) fileCase(ctx context.Context, cs *report.Case, c *caller, family bool, idem store.Idempotency) (out caseCreated, replayed bool, err error) {
 	reader := c.p.Can(auth.PermCaseRead)
 	requested := cs.Org
 	// What Vigil sets is never taken from the filer.
@@ -122,32 +113,44 @@ func (s *Server) fileCase(ctx context.Context, cs *report.Case, c *caller, famil
 		}
 	}
 	if err := cs.Validate(); err != nil {
-		return "", "", "", err
+		return out, false, err
 	}
 	if err := report.ResolveCase(s.x, place.Default(), cs); err != nil {
-		return "", "", "", err
+		return out, false, err
 	}
 	if cs.Org, err = s.caseOwner(ctx, c, requested); err != nil {
-		return "", "", "", err
+		return out, false, err
 	}
 	if err := s.checkAssignee(ctx, cs); err != nil {
-		return "", "", "", err
+		return out, false, err
 	}
-	var fa *store.FamilyAccess
+	f := store.CaseFiling{Idem: idem}
+	out.Status = cs.Status
 	if family {
-		var tokenHash string
-		token, tokenHash = auth.NewSessionToken()
-		code = newCaseCode()
+		token, tokenHash := auth.NewSessionToken()
+		code := newCaseCode()
 		codeHash, err := s.hashPassword(caseCodeDigits(code))
 		if err != nil {
-			return "", "", "", err
+			return out, false, err
 		}
-		fa = &store.FamilyAccess{TokenHash: tokenHash, CodeHash: codeHash}
+		f.Family = &store.FamilyAccess{TokenHash: tokenHash, CodeHash: codeHash}
+		out.Family = &familyLink{Link: "/case/" + token, Token: token, Code: code}
 	}
-	if id, err = s.store.AddCase(ctx, cs, fa); err != nil {
-		return "", "", "", err
+	if f.Answer, err = json.Marshal(out); err != nil {
+		return out, false, err
 	}
-	return id, token, code, nil
+	id, replay, err := s.store.AddCase(ctx, cs, f)
+	if err != nil {
+		return out, false, err
+	}
+	if replay != nil {
+		out = caseCreated{}
+		if err := json.Unmarshal(replay, &out); err != nil {
+			return out, false, fmt.Errorf("api: the first answer of case %s: %w", id, err)
+		}
+	}
+	out.ID = id
+	return out, replay != nil, nil
 }
 
 // caseOwner decides the organisation that owns a case c files: a

@@ -2,15 +2,17 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
@@ -21,45 +23,58 @@ import (
 	"vigil/internal/web"
 )
 
-func TestReplays(t *testing.T) {
-	p := newReplays()
-	now := time.Now()
-	if a, err := p.begin("k", "h1", now); a != nil || err != nil {
-		t.Fatalf("first: %v %v", a, err)
+// TestCaseFilingReplays: a family's filing retried with its
+// Idempotency-Key, on another server of the same store (or after a
+// restart), gets the first case, link and code; no second case is made.
+func TestCaseFilingReplays(t *testing.T) {
+	a := newServerWith(t, Config{})
+	db := storeOf(t, a)
+	// A second server over the same store, as behind a load balancer.
+	h, err := New(context.Background(), Config{Store: db, PasswordParams: testPasswords}, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := p.begin("k", "h1", now); !errors.Is(err, store.ErrConflict) {
-		t.Errorf("while under way: %v", err)
+	b := httptest.NewServer(h)
+	defer b.Close()
+	body := `{"subject":{"names":["Li Wei"]},"recruitment":{"lure":"jade transport job, Xishuangbanna"}}`
+	file := func(srv *httptest.Server, body string) (int, http.Header, caseCreated) {
+		req, _ := http.NewRequest("POST", srv.URL+"/api/v1/cases", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", "family-retry-1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out caseCreated
+		json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, resp.Header, out
 	}
-	p.finish("k", caseCreated{ID: "c1", Status: "reported"})
-	if a, err := p.begin("k", "h1", now); err != nil || a == nil || a.ID != "c1" {
-		t.Errorf("replay: %v %v", a, err)
+	code, _, first := file(a, body)
+	if code != 201 || first.Family == nil {
+		t.Fatalf("filing: %d %+v", code, first)
 	}
-	if _, err := p.begin("k", "h2", now); !errors.Is(err, store.ErrConflict) {
-		t.Errorf("another body: %v", err)
+	code, hdr, again := file(b, body)
+	if code != 201 || again.ID != first.ID || again.Family == nil || *again.Family != *first.Family || hdr.Get("Idempotent-Replayed") != "true" {
+		t.Errorf("retry on another server: %d %+v, want %+v replayed", code, again, first)
 	}
-	if a, err := p.begin("k", "h2", now.Add(25*time.Hour)); a != nil || err != nil {
-		t.Errorf("after a day the key is free: %v %v", a, err)
+	if code, _, _ := file(b, strings.Replace(body, "Li Wei", "Li Wen", 1)); code != 409 {
+		t.Errorf("the key with another body: %d, want 409", code)
 	}
-	p.abort("k")
-	if a, err := p.begin("k", "h3", now); a != nil || err != nil {
-		t.Errorf("after a failure the key is free: %v %v", a, err)
+	cs, _, err := db.Cases(context.Background(), store.Viewer{AllCases: true}, store.CaseQuery{})
+	if err != nil || len(cs) != 1 {
+		t.Errorf("%d cases stored (%v), want 1", len(cs), err)
 	}
-
-	// Full, it drops the oldest finished answer, never one under way.
-	p = newReplays()
-	p.max = 3
-	p.begin("a", "h", now)
-	p.begin("b", "h", now.Add(time.Second))
-	p.finish("b", caseCreated{ID: "b"})
-	p.begin("c", "h", now.Add(2*time.Second))
-	p.finish("c", caseCreated{ID: "c"})
-	p.begin("d", "h", now.Add(3*time.Second))
-	var keys []string
-	for k := range p.entries {
-		keys = append(keys, k)
+	// The replayed link and code open the case.
+	req, _ := http.NewRequest("GET", b.URL+"/api/v1/family/cases/"+again.Family.Token, nil)
+	req.Header.Set("X-Case-Code", again.Family.Code)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(keys) != 3 || p.entries["a"] == nil || p.entries["b"] != nil {
-		t.Errorf("after eviction: %v", keys)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("the replayed link and code: %d", resp.StatusCode)
 	}
 }
 
@@ -327,9 +342,14 @@ func TestWebCases(t *testing.T) {
 	r.RemoteAddr = "192.0.2.10:5555"
 	ctx := context.Background()
 	c := &report.Case{Subject: report.Person{Names: []string{"Web Person"}, Accounts: []string{"wechat: web_person_1"}}}
-	token, code, err := s.FileCase(ctx, r, c)
+	token, code, err := s.FileCase(ctx, r, c, "WEBFORMKEY2345672")
 	if err != nil || token == "" || code == "" {
 		t.Fatalf("FileCase: %q %q %v", token, code, err)
+	}
+	// The form sent again (a refresh) shows the same link and code.
+	c2 := &report.Case{Subject: report.Person{Names: []string{"Web Person"}, Accounts: []string{"wechat: web_person_1"}}}
+	if t2, c2code, err := s.FileCase(ctx, r, c2, "WEBFORMKEY2345672"); err != nil || t2 != token || c2code != code {
+		t.Errorf("the form sent again: %q %q %v, want the first link and code", t2, c2code, err)
 	}
 	got, err := s.FamilyCase(ctx, r, token, code)
 	if err != nil || got.DisplayName() != "Web Person" || got.Source != "web" || got.Org != "" {
@@ -365,7 +385,7 @@ func TestWebCases(t *testing.T) {
 	// The web form's filings are rate-limited per network, as the API's.
 	var last error
 	for range 3 {
-		_, _, last = s.FileCase(ctx, r, &report.Case{Subject: report.Person{Names: []string{"Again"}}})
+		_, _, last = s.FileCase(ctx, r, &report.Case{Subject: report.Person{Names: []string{"Again"}}}, "")
 	}
 	if !errors.Is(last, web.ErrRateLimited) {
 		t.Errorf("the third filing from one network with a burst of 2: %v", last)

@@ -2,6 +2,9 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -278,7 +281,7 @@ var _ web.Cases = (*Server)(nil)
 
 // FileCase files a case from the web form (web.Cases): always with a
 // family link, whose token and code it returns.
-func (s *Server) FileCase(ctx context.Context, r *http.Request, c *report.Case) (token, code string, err error) {
+func (s *Server) FileCase(ctx context.Context, r *http.Request, c *report.Case, key string) (token, code string, err error) {
 	cl := &caller{p: auth.Public(), client: network(hostOf(r))}
 	if ck, err := r.Cookie(web.SessionCookie); err == nil && ck.Value != "" {
 		if err := s.signedIn(ctx, cl, ck.Value); err != nil {
@@ -289,8 +292,23 @@ func (s *Server) FileCase(ctx context.Context, r *http.Request, c *report.Case) 
 		return "", "", web.ErrRateLimited
 	}
 	c.Source = "web"
-	_, token, code, err = s.fileCase(store.WithActor(ctx, cl.actor(s)), c, cl, true)
-	return token, code, forWeb(err)
+	var idem store.Idempotency
+	if key != "" {
+		// The form's own key: a page refreshed after filing shows the
+		// same link and code, not a second case. The form's fields are
+		// its request.
+		b, err := json.Marshal(c)
+		if err != nil {
+			return "", "", err
+		}
+		sum := sha256.Sum256(b)
+		idem = store.Idempotency{Key: "web:" + cl.actor(s) + ":" + key, Hash: hex.EncodeToString(sum[:])}
+	}
+	out, _, err := s.fileCase(store.WithActor(ctx, cl.actor(s)), c, cl, true, idem)
+	if err != nil || out.Family == nil {
+		return "", "", forWeb(err)
+	}
+	return out.Family.Token, out.Family.Code, nil
 }
 
 // FamilyCase is a family's view of its case (web.Cases).

@@ -36,7 +36,7 @@ func TestCaseCommands(t *testing.T) {
 	if err := report.ResolveCase(x, place.Default(), &c); err != nil {
 		t.Fatal(err)
 	}
-	id, err := db.AddCase(ctx, &c, nil)
+	id, _, err := db.AddCase(ctx, &c, store.CaseFiling{})
 	if err != nil {
 		t.Fatal(err)
 	}

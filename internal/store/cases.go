@@ -17,11 +17,10 @@ import (
 type Cases interface {
 	// AddCase stores a validated, resolved case (report.ResolveCase): its
 	// personal data sealed, its indicators kept only as blind-index keys.
-	// c.ID, CreatedAt, UpdatedAt and Version are set. family, when set,
-	// is the family's access: the hash of the capability token
-	// (auth.HashToken) and of the code (auth.HashPassword). Leads are
-	// matched in the same transaction.
-	AddCase(ctx context.Context, c *report.Case, family *FamilyAccess) (string, error)
+	// c.ID, CreatedAt, UpdatedAt and Version are set. Leads are matched in
+	// the same transaction. A repeat of a filing (CaseFiling.Idem) stores
+	// nothing and returns the first filing's id and answer (replay non-nil).
+	AddCase(ctx context.Context, c *report.Case, f CaseFiling) (id string, replay []byte, err error)
 	// Case returns one case, unsealed, with its evidence listed;
 	// ErrNotFound when it does not exist or v may not see it. The read is
 	// audited.
@@ -55,6 +54,22 @@ type Cases interface {
 	// "scammer" may be a trafficked person forced to scam.
 	ForcedScammer(ctx context.Context, reportIDs []string) (map[string]bool, error)
 }
+
+// CaseFiling is how a case is filed.
+type CaseFiling struct {
+	// Family, when set, is the family's access to the case.
+	Family *FamilyAccess
+	// Idem makes a filing safe to retry: within a day, a repeat (same key
+	// and hash) returns the first case and Answer; the same key with
+	// another hash is ErrConflict.
+	Idem Idempotency
+	// Answer is what the filer was told (the family's link and code),
+	// kept sealed with the key for a day so that a retry gets it back.
+	Answer []byte
+}
+
+// FilingTTL is how long a case filing's Idempotency-Key is remembered.
+const FilingTTL = 24 * time.Hour
 
 // FamilyAccess is how a family reaches its case without an account.
 type FamilyAccess struct {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -35,7 +36,9 @@ type Cases interface {
 	// Source "web") and returns the capability token of its private
 	// link and the code that goes with it. Neither is stored in clear:
 	// this is the one time they are known.
-	FileCase(ctx context.Context, r *http.Request, c *report.Case) (token, code string, err error)
+	// key, when set, is the form's idempotency key: the same form sent
+	// again gets the same token and code back.
+	FileCase(ctx context.Context, r *http.Request, c *report.Case, key string) (token, code string, err error)
 	// FamilyCase returns the case a token and code open, as its family
 	// may see it (report.Case.ForFamily).
 	FamilyCase(ctx context.Context, r *http.Request, token, code string) (report.Case, error)
@@ -133,7 +136,23 @@ func (s *server) newCaseForm(w http.ResponseWriter, r *http.Request) error {
 		lang = "zh"
 	}
 	f := caseForm{v: map[string]string{"urgency": "medium", "consent": "none", "reporter_language": lang}}
-	return s.render(w, http.StatusOK, "case_new", newCasePage(p, f, newCaseInputs))
+	cp := newCasePage(p, f, newCaseInputs)
+	cp.Filing = rand.Text()
+	return s.render(w, http.StatusOK, "case_new", cp)
+}
+
+// filingKey is the form's idempotency key as posted, when it is one
+// newCaseForm could have made; "" otherwise (the case is filed without).
+func filingKey(v string) string {
+	if len(v) < 16 || len(v) > 64 {
+		return ""
+	}
+	for _, r := range v {
+		if !('A' <= r && r <= 'Z' || '2' <= r && r <= '7') {
+			return ""
+		}
+	}
+	return v
 }
 
 // fileCase reads the form for a new case, validates it and files it. The
@@ -157,9 +176,10 @@ func (s *server) fileCase(w http.ResponseWriter, r *http.Request) error {
 		}
 		problems = append(problems, invalid.Fields...)
 	}
+	key := filingKey(r.PostForm.Get("filing"))
 	again := func(status int, problems []report.FieldError, problem, detail string) error {
 		cp := newCasePage(p, f, newCaseInputs)
-		cp.Again = file != nil
+		cp.Again, cp.Filing = file != nil, key
 		cp.addProblems(problems, journey)
 		if problem != "" {
 			cp.Problem, cp.Detail = problem, detail
@@ -169,7 +189,7 @@ func (s *server) fileCase(w http.ResponseWriter, r *http.Request) error {
 	if len(problems) > 0 {
 		return again(http.StatusBadRequest, problems, "", "")
 	}
-	token, code, err := s.cases.FileCase(r.Context(), r, c)
+	token, code, err := s.cases.FileCase(r.Context(), r, c, key)
 	var invalid *report.ValidationError
 	switch {
 	case err == nil:

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -37,6 +38,7 @@ type fakeCases struct {
 	cases                   map[string]*report.Case // by token
 	codes                   map[string]string
 	filed                   []*report.Case
+	keys                    []string // the filings' idempotency keys
 	adds                    []fakeAddition
 	gets                    int
 }
@@ -79,13 +81,14 @@ func knownCase() report.Case {
 	}
 }
 
-func (f *fakeCases) FileCase(ctx context.Context, r *http.Request, c *report.Case) (string, string, error) {
+func (f *fakeCases) FileCase(ctx context.Context, r *http.Request, c *report.Case, key string) (string, string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.fileErr != nil {
 		return "", "", f.fileErr
 	}
 	f.filed = append(f.filed, c)
+	f.keys = append(f.keys, key)
 	token, code := fmt.Sprintf("tok-%d", len(f.filed)), fmt.Sprintf("1357-000%d", len(f.filed))
 	cp := *c
 	f.cases[token], f.codes[token] = &cp, code
@@ -491,5 +494,29 @@ func TestCaseForgery(t *testing.T) {
 			}
 			checkBody(t, rec.Body.String(), []string{"Form not accepted"}, []string{"李明"})
 		})
+	}
+}
+
+// TestFileCaseKey: the new-case form carries its own idempotency key, so
+// that the same form sent again (a refresh) gets the first link and code;
+// a key the form could not have made is not passed on.
+func TestFileCaseKey(t *testing.T) {
+	fc := newFakeCases()
+	h := newCaseHandler(t, fc, nil)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/cases/new", nil))
+	m := regexp.MustCompile(`<input type="hidden" name="filing" value="([A-Z2-7]{26})">`).FindStringSubmatch(rec.Body.String())
+	if m == nil {
+		t.Fatalf("no filing key in the form:\n%s", rec.Body)
+	}
+	post(h, "/cases/new", nil, "subject_names=Li+Ming&filing="+m[1])
+	post(h, "/cases/new", nil, "subject_names=Li+Ming&filing=%3Cscript%3E")
+	// A form that comes back with problems keeps its key.
+	rec = post(h, "/cases/new", nil, "subject_age=300&filing="+m[1])
+	if !strings.Contains(rec.Body.String(), `name="filing" value="`+m[1]+`"`) {
+		t.Errorf("a form with problems lost its key")
+	}
+	if diff := cmp.Diff([]string{m[1], ""}, fc.keys); diff != "" {
+		t.Errorf("keys passed on (-want +got):\n%s", diff)
 	}
 }

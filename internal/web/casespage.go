@@ -43,6 +43,10 @@ type casePage struct {
 	// Again says that a file was sent with a form that comes back: a
 	// browser cannot fill a file input in, so it must be chosen again.
 	Again bool
+	// Filing is the new-case form's own idempotency key: sent again (a
+	// refresh, a double click), the form gets the first case's link and
+	// code, not a second case.
+	Filing string
 }
 
 // caseRows are the heights of the textareas.

@@ -112,11 +112,20 @@ func (db *DB) writeCaseIndex(ctx context.Context, tx *sql.Tx, c *report.Case) er
 // AddCase stores a case, its family's access and its blind-index keys,
 // and matches its leads and those of the cases it touches, in one
 // transaction.
-func (db *DB) AddCase(ctx context.Context, c *report.Case, family *store.FamilyAccess) (string, error) {
-	c.ID = newID()
-	now := time.Now().UTC().Truncate(time.Millisecond)
-	c.CreatedAt, c.UpdatedAt, c.Version, c.Evidence = now, now, 1, nil
+func (db *DB) AddCase(ctx context.Context, c *report.Case, f store.CaseFiling) (string, []byte, error) {
+	var id string
+	var replay []byte
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if f.Idem.Key != "" {
+			if id, replay, err = db.priorFiling(ctx, tx, f.Idem); err != nil || replay != nil {
+				return err
+			}
+		}
+		c.ID = newID()
+		now := time.Now().UTC().Truncate(time.Millisecond)
+		c.CreatedAt, c.UpdatedAt, c.Version, c.Evidence = now, now, 1, nil
+		id = c.ID
 		sealed, err := db.sealCase(c)
 		if err != nil {
 			return err
@@ -127,12 +136,19 @@ func (db *DB) AddCase(ctx context.Context, c *report.Case, family *store.FamilyA
 		if err != nil {
 			return err
 		}
-		if family != nil {
+		if f.Family != nil {
 			_, err := tx.ExecContext(ctx, db.q("INSERT INTO family_access (token_hash, case_id, code_hash) VALUES (?, ?, ?)"),
-				family.TokenHash, c.ID, family.CodeHash)
+				f.Family.TokenHash, c.ID, f.Family.CodeHash)
 			if err != nil && isUnique(err) {
 				return fmt.Errorf("%w: the family token is in use", store.ErrConflict)
 			} else if err != nil {
+				return err
+			}
+		}
+		if f.Idem.Key != "" {
+			_, err := tx.ExecContext(ctx, db.q("INSERT INTO case_filings (key, request_hash, case_id, answer, created_at) VALUES (?, ?, ?, ?, ?)"),
+				f.Idem.Key, f.Idem.Hash, c.ID, db.keys.Seal(f.Answer, []byte(filingAAD(f.Idem.Key))), ms(now))
+			if err != nil {
 				return err
 			}
 		}
@@ -149,9 +165,39 @@ func (db *DB) AddCase(ctx context.Context, c *report.Case, family *store.FamilyA
 		return db.syncCases(ctx, tx, append([]string{c.ID}, touched...))
 	})
 	if err != nil {
-		return "", fmt.Errorf("store: add case: %w", err)
+		return "", nil, fmt.Errorf("store: add case: %w", err)
 	}
-	return c.ID, nil
+	return id, replay, nil
+}
+
+func filingAAD(key string) string { return "case-filing:" + key }
+
+// priorFiling returns the case and answer of an earlier filing with the
+// same key and hash (replay nil when there is none), after dropping the
+// filings older than a day: their answers hold families' codes.
+func (db *DB) priorFiling(ctx context.Context, tx *sql.Tx, idem store.Idempotency) (string, []byte, error) {
+	if _, err := tx.ExecContext(ctx, db.q("DELETE FROM case_filings WHERE created_at < ?"), ms(time.Now().Add(-store.FilingTTL))); err != nil {
+		return "", nil, err
+	}
+	var hash, id string
+	var sealed []byte
+	err := tx.QueryRowContext(ctx, db.q("SELECT request_hash, case_id, answer FROM case_filings WHERE key = ?"), idem.Key).Scan(&hash, &id, &sealed)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", nil, nil
+	case err != nil:
+		return "", nil, err
+	case hash != idem.Hash:
+		return "", nil, fmt.Errorf("%w: Idempotency-Key %q was used for another request", store.ErrConflict, idem.Key)
+	}
+	answer, err := db.keys.Open(sealed, []byte(filingAAD(idem.Key)))
+	if err != nil {
+		return "", nil, fmt.Errorf("unseal the filing of case %s: %w", id, err)
+	}
+	if answer == nil {
+		answer = []byte{}
+	}
+	return id, answer, nil
 }
 
 // Case returns a case v may see, with its evidence listed; the read is

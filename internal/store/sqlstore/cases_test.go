@@ -49,7 +49,7 @@ func seedCase(t *testing.T, db *DB) (string, report.EvidenceRef) {
 	if err := report.ResolveCase(extract.New(extract.Options{}), place.Default(), c); err != nil {
 		t.Fatal(err)
 	}
-	id, err := db.AddCase(ctx, c, &store.FamilyAccess{TokenHash: "th", CodeHash: "ch"})
+	id, _, err := db.AddCase(ctx, c, store.CaseFiling{Family: &store.FamilyAccess{TokenHash: "th", CodeHash: "ch"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +209,7 @@ func TestLeadAlerts(t *testing.T) {
 			if err := report.ResolveCase(x, place.Default(), c); err != nil {
 				t.Fatal(err)
 			}
-			id, err := db.AddCase(ctx, c, nil)
+			id, _, err := db.AddCase(ctx, c, store.CaseFiling{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -67,7 +67,7 @@ func newCase(t *testing.T, org string, edit func(*report.Case)) *report.Case {
 
 func addCase(t *testing.T, s store.Store, c *report.Case, family *store.FamilyAccess) string {
 	t.Helper()
-	id, err := s.AddCase(ctx, c, family)
+	id, _, err := s.AddCase(ctx, c, store.CaseFiling{Family: family})
 	if err != nil {
 		t.Fatalf("AddCase: %v", err)
 	}
@@ -128,7 +128,7 @@ func testCaseRoundTrip(t *testing.T, open Opener) {
 	if _, _, err := s.CaseByToken(ctx, "no-such-token"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown token: %v, want ErrNotFound", err)
 	}
-	if _, err := s.AddCase(ctx, newCase(t, "ngoA", nil), family); !errors.Is(err, store.ErrConflict) {
+	if _, _, err := s.AddCase(ctx, newCase(t, "ngoA", nil), store.CaseFiling{Family: family}); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("a token already in use: %v, want ErrConflict", err)
 	}
 	if _, err := s.Case(ctx, workerA, "01HNOSUCHCASE000000000000"); !errors.Is(err, store.ErrNotFound) {
@@ -328,6 +328,42 @@ func testCaseConflict(t *testing.T, open Opener) {
 	ghost.ID = "01HNOSUCHCASE000000000000"
 	if err := s.UpdateCase(ctx, &ghost); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("update of a missing case: %v, want ErrNotFound", err)
+	}
+}
+
+// testCaseFiling: a filing retried with its Idempotency-Key stores one
+// case and gets the first answer back; the key with another request is a
+// conflict; a filing that failed leaves the key free.
+func testCaseFiling(t *testing.T, open Opener) {
+	s := open(t, 0)
+	idem := store.Idempotency{Key: "public:abc:k1", Hash: "h1"}
+	answer := []byte(`{"token":"tok","code":"1234-5678"}`)
+	id, replay, err := s.AddCase(ctx, newCase(t, "ngoA", nil), store.CaseFiling{Family: &store.FamilyAccess{TokenHash: "t1", CodeHash: "c"}, Idem: idem, Answer: answer})
+	if err != nil || replay != nil || id == "" {
+		t.Fatalf("first filing: %q %q %v", id, replay, err)
+	}
+	// The retry makes its own token, which must not be stored.
+	again, replay, err := s.AddCase(ctx, newCase(t, "ngoA", nil), store.CaseFiling{Family: &store.FamilyAccess{TokenHash: "t2", CodeHash: "c"}, Idem: idem, Answer: []byte("other")})
+	if err != nil || again != id || string(replay) != string(answer) {
+		t.Errorf("retry: %q %q %v; want %q and the first answer", again, replay, err, id)
+	}
+	if _, _, err := s.CaseByToken(ctx, "t2"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a retry stored its own family access: %v", err)
+	}
+	if _, _, err := s.AddCase(ctx, newCase(t, "ngoA", nil), store.CaseFiling{Idem: store.Idempotency{Key: idem.Key, Hash: "h2"}}); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("the key with another request: %v, want ErrConflict", err)
+	}
+	// A filing that fails (its token is taken) does not keep the key.
+	k2 := store.Idempotency{Key: "public:abc:k2", Hash: "h"}
+	if _, _, err := s.AddCase(ctx, newCase(t, "ngoA", nil), store.CaseFiling{Family: &store.FamilyAccess{TokenHash: "t1", CodeHash: "c"}, Idem: k2}); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("a taken token: %v", err)
+	}
+	if _, replay, err := s.AddCase(ctx, newCase(t, "ngoA", nil), store.CaseFiling{Idem: k2}); err != nil || replay != nil {
+		t.Errorf("the key of a failed filing: %q %v, want a new case", replay, err)
+	}
+	cs, _, err := s.Cases(ctx, store.Viewer{AllCases: true}, store.CaseQuery{})
+	if err != nil || len(cs) != 2 {
+		t.Errorf("%d cases stored, want 2 (%v)", len(cs), err)
 	}
 }
 

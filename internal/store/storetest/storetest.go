@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 		{"CaseVisibility", testCaseVisibility},
 		{"CaseList", testCaseList},
 		{"CaseConflict", testCaseConflict},
+		{"CaseFiling", testCaseFiling},
 		{"Evidence", testEvidence},
 		{"Leads", testLeads},
 		{"CaseLeads", testCaseLeads},

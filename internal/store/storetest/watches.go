@@ -88,7 +88,7 @@ func testWatches(t *testing.T, open Opener) {
 	b := add(t, s, rep("wb", "investment", "wechat:right_net_01"))
 	network := watch(store.Watch{User: "u2", Kind: store.WatchNetwork, Target: netOf(t, s, b), WebhookURL: "https://hooks.example.org/u2", Secret: "u2's own secret, long enough"})
 	// u3 watches a case whose ransom wallet no report names yet.
-	caseID, err := s.AddCase(ctx, caseForWatch(t), nil)
+	caseID, _, err := s.AddCase(ctx, caseForWatch(t), store.CaseFiling{})
 	if err != nil {
 		t.Fatal(err)
 	}
