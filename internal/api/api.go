@@ -67,18 +67,23 @@ const DefaultMaxBody = 2 << 20
 
 // Server holds what the handlers share.
 type Server struct {
-	cfg      Config
-	log      *slog.Logger
-	x        *extract.Extractor
-	metrics  *metrics
-	store    Store
-	lookup   *lookup.Service
-	limiter  *limiter
-	secret   []byte
-	web      http.Handler
-	screener *screen.Screener
-	throttle *auth.Throttle
-	csrfKey  []byte
+	cfg     Config
+	log     *slog.Logger
+	x       *extract.Extractor
+	metrics *metrics
+	store   Store
+	lookup  *lookup.Service
+	limiter *limiter
+	// additions limits what one family link adds: a few things a day, a
+	// burst when they sit down with their phone's screenshots.
+	additions *limiter
+	secret    []byte
+	web       http.Handler
+	screener  *screen.Screener
+	throttle  *auth.Throttle
+	// inspecting bounds the evidence files decoded at once (media.Inspect).
+	inspecting chan struct{}
+	csrfKey    []byte
 	// dummyHash is checked for unknown logins, so that they take as long
 	// as wrong passwords.
 	dummyHash string
@@ -126,9 +131,10 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus
 	}
 	x := extract.New(cfg.Extract)
 	s := &Server{cfg: cfg, log: log, x: x, metrics: m, store: cfg.Store, secret: secret, csrfKey: csrfKey,
-		lookup:   &lookup.Service{X: x, Store: cfg.Store},
-		limiter:  newLimiter(cfg.ReportsPerHour, cfg.ReportBurst),
-		throttle: auth.NewThrottle()}
+		lookup:    &lookup.Service{X: x, Store: cfg.Store},
+		limiter:   newLimiter(cfg.ReportsPerHour, cfg.ReportBurst),
+		additions: newLimiter(60, 30),
+		throttle:  auth.NewThrottle(), inspecting: make(chan struct{}, 2)}
 	if s.dummyHash, err = s.hashPassword(auth.GeneratePassword()); err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}

@@ -391,3 +391,27 @@ func TestWebCases(t *testing.T) {
 		t.Errorf("the third filing from one network with a burst of 2: %v", last)
 	}
 }
+
+// TestFamilyAdditionsLimited: one link cannot add without end (a script
+// looping uploads): past a burst, 429 with Retry-After, and nothing more
+// is added until the budget refills.
+func TestFamilyAdditionsLimited(t *testing.T) {
+	w := newWorld(t)
+	c := seedCase(t, w)
+	public := w.actors["public"]
+	fam := "/api/v1/family/cases/" + c.token
+	codes := map[int]int{}
+	for i := range 35 {
+		code, _ := public.do(t, w.srv, "POST", fam+"/additions", fmt.Sprintf(`{"info":"note %d"}`, i), "X-Case-Code", c.code)
+		codes[code]++
+	}
+	if codes[200]+codes[201] != 30 || codes[429] != 5 {
+		t.Errorf("35 additions in a burst: %v, want 30 taken and 5 refused", codes)
+	}
+	code, body := public.do(t, w.srv, "GET", fam, "", "X-Case-Code", c.code)
+	var v familyView
+	decodeInto(t, body, &v)
+	if code != 200 || len(v.Notes) != 30 {
+		t.Errorf("%d notes after the burst, want 30", len(v.Notes))
+	}
+}

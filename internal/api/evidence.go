@@ -66,7 +66,15 @@ func checkEvidenceText(name, note string) error {
 // and, for an image, its perceptual hash recorded, which links the same
 // photo sent to two families.
 func (s *Server) addEvidence(ctx context.Context, caseID string, up evidenceUpload) (report.EvidenceRef, error) {
+	// Decoding a large photo takes a few hundred MB for a moment: a few
+	// at a time, so that a burst of uploads cannot exhaust memory.
+	select {
+	case s.inspecting <- struct{}{}:
+	case <-ctx.Done():
+		return report.EvidenceRef{}, ctx.Err()
+	}
 	info, err := media.Inspect(up.data)
+	<-s.inspecting
 	switch {
 	case errors.Is(err, media.ErrTooLarge):
 		return report.EvidenceRef{}, fmt.Errorf("%w: %v", ErrTooLarge, err)

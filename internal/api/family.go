@@ -33,9 +33,17 @@ var errAddsNothing = fmt.Errorf("%w: the addition adds nothing: give messages (c
 
 // familyThrottled is a link that had too many wrong codes: a 429 for the
 // API (ErrRateLimited) and for the web pages (web.ErrRateLimited).
-type familyThrottled struct{ wait time.Duration }
+// A link that adds too much too fast (a script, a loop of uploads) is
+// held back the same way: families add a few things a day.
+type familyThrottled struct {
+	wait     time.Duration
+	additons bool
+}
 
 func (e *familyThrottled) Error() string {
+	if e.additons {
+		return "too many additions to this case in a short time; try again later"
+	}
 	return "too many wrong codes for this link; try again later"
 }
 
@@ -90,7 +98,7 @@ func (s *Server) openFamilyCase(ctx context.Context, token, code string) (report
 	key := "family:" + hash
 	now := time.Now()
 	if ok, wait := s.throttle.Check(key, now); !ok {
-		return report.Case{}, ctx, &familyThrottled{wait}
+		return report.Case{}, ctx, &familyThrottled{wait: wait}
 	}
 	var c report.Case
 	codeHash, known := s.dummyHash, false
@@ -150,6 +158,9 @@ func (s *Server) familyAdd(ctx context.Context, token, code string, add report.C
 	}
 	if add.Empty() && up == nil {
 		return report.Case{}, errAddsNothing
+	}
+	if !s.additions.allow(c.ID) {
+		return report.Case{}, &familyThrottled{wait: s.additions.retryAfter(), additons: true}
 	}
 	hash := auth.HashToken(token)
 	for attempt := 0; !add.Empty(); attempt++ {
