@@ -109,7 +109,7 @@ func TestResolveCase(t *testing.T) {
 		"phone:+8613800138000":                   RoleSubject,
 		"telegram:jade_recruiter":                RoleRecruiter,
 		"wechat:jade_boss88":                     RoleRecruiter,
-		"phone:+9592123456":                    RoleRansomIntermediary,
+		"phone:+9592123456":                      RoleRansomIntermediary,
 		"trx:TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp": RolePayment,
 	}
 	for k, r := range want {
