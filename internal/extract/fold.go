@@ -434,7 +434,7 @@ var byteClass = func() (t [256]uint8) {
 }()
 
 const (
-	classDigit  = 1
+	classDigit  = 1 // tokens counts digits by this bit
 	classLetter = 2
 )
 

@@ -418,14 +418,11 @@ func latinRegion(t string) (string, string) {
 				sign = "IN"
 			}
 		}
-		if n := j - i; n >= 2 && n <= len(word) {
+		// Most words fail on their first two letters, before a copy.
+		if n := j - i; n >= 2 && n <= len(word) && regionWordPairs[uint16(t[i]&31)<<5|uint16(t[i+1]&31)] {
 			w := word[:n]
 			for k := range w {
 				w[k] = t[i+k] | 0x20
-			}
-			if !regionWordPairs[uint16(w[0]&31)<<5|uint16(w[1]&31)] {
-				i = j
-				continue
 			}
 			if clue, ok := regionWords[string(w)]; ok {
 				dup := false

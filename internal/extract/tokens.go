@@ -14,13 +14,15 @@ func (s *scan) tokens() {
 	t := s.f.text
 	for i := 0; i < len(t); {
 		c := t[i]
-		switch {
-		case isAlnum(c):
-			j, digits := i, 0
-			for ; j < len(t) && isAlnum(t[j]); j++ {
-				if isDigit(t[j]) {
-					digits++
+		switch class := byteClass[c]; {
+		case class != 0:
+			j, digits := i+1, int(class&classDigit)
+			for ; j < len(t); j++ {
+				k := byteClass[t[j]]
+				if k == 0 {
+					break
 				}
+				digits += int(k & classDigit) // 1 for a digit, 0 for a letter
 			}
 			switch {
 			case digits == j-i:
