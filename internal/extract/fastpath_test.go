@@ -39,3 +39,48 @@ func TestPlainRun(t *testing.T) {
 		}
 	}
 }
+
+// TestSkipPlain checks that what skipPlain passes over holds nothing the
+// token scan acts on: only ASCII letters and separators other than + ( - _
+// and digits, in words that end before the scan resumes and are too short
+// for a wallet.
+func TestSkipPlain(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for n := range 50000 {
+		alphabet := "abcdefghijklmnopqrstuvwxyzABC    .,;:!?'\"(+-_19"
+		switch n % 4 {
+		case 0:
+			alphabet = "abcdefghijklmnopqrstuvwxyz      ."
+		case 1:
+			alphabet = "abcdefghijklmnopqrstuvwxyz " // words about as long as a wallet
+		}
+		s := randomText(r, r.IntN(80), alphabet)
+		// The scan stands at the start of the text or after a separator.
+		i := 0
+		if n%3 == 0 && len(s) > 0 {
+			i = r.IntN(len(s))
+			for i > 0 && isAlnum(s[i-1]) {
+				i--
+			}
+		}
+		end := skipPlain(s, i)
+		if end < i || end > len(s) || end > i && isLetter(s[end-1]) && end < len(s) && isLetter(s[end]) {
+			t.Fatalf("skipPlain(%q, %d) = %d: out of range or inside a word", s, i, end)
+		}
+		word := 0
+		for k := i; k < end; k++ {
+			c := s[k]
+			if c >= utf8.RuneSelf || isDigit(c) || c == '+' || c == '(' || c == '-' || c == '_' {
+				t.Fatalf("skipPlain(%q, %d) = %d: passes over %q at %d", s, i, end, c, k)
+			}
+			if isLetter(c) {
+				word++
+			} else {
+				word = 0
+			}
+			if word >= 25 {
+				t.Fatalf("skipPlain(%q, %d) = %d: passes over a word of 25 letters", s, i, end)
+			}
+		}
+	}
+}

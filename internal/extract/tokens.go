@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 
@@ -28,7 +29,7 @@ func (s *scan) tokens() {
 			case digits == j-i:
 				i = s.number(i)
 			case digits == 0 && j-i < 25 && (j == len(t) || t[j] != '-' && t[j] != '_'):
-				i = j // a word: no wallet, IBAN, TON address or number in it
+				i = skipPlain(t, j) // a word: no wallet, IBAN, TON address or number in it
 			default:
 				i = s.word(i, j)
 			}
@@ -36,10 +37,62 @@ func (s *scan) tokens() {
 			i = s.number(i)
 		case c >= 0xC0:
 			i += utf8Len[c>>4] // a whole non-ASCII character: never part of a token
+		case c < utf8.RuneSelf:
+			i = skipPlain(t, i+1)
 		default:
 			i++
 		}
 	}
+}
+
+// skipPlain returns the first position at or after i, where the token scan
+// stands, that the scan must read byte by byte. It passes over blocks of
+// eight ASCII bytes with no digit and no "+", "(", "-" or "_" (nor ")",
+// "*" or ",", which share a test), keeping count of the word that runs from
+// one block into the next: all the scan would find there is words of
+// letters shorter than a wallet, passed over anyway. Most of a text in
+// Latin script is such blocks.
+func skipPlain(t string, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	word := -1 // start of the word running into the block, if any
+	for i+8 <= len(t) {
+		w := load64(t, i)
+		// A byte's high bit in each mask marks: a digit; one of ( ) * + , -;
+		// an underscore; a letter. The sums cannot carry between ASCII bytes,
+		// and a block with any other byte is left at once.
+		digits := (w + (0x80-'0')*ones) &^ (w + (0x80-'9'-1)*ones)
+		signs := (w + (0x80-'(')*ones) &^ (w + (0x80-'-'-1)*ones)
+		u := w ^ '_'*ones
+		under := (u - ones) &^ u
+		if (w|digits|signs|under)&highs != 0 {
+			break
+		}
+		lc := w | 0x20*ones
+		nonLetters := ^((lc + (0x80-'a')*ones) &^ (lc + (0x80-'z'-1)*ones)) & highs
+		if word >= 0 {
+			// The word goes on to the block's first non-letter.
+			if i+bits.TrailingZeros64(nonLetters)>>3-word >= 25 {
+				return word // long enough to be a wallet: the scan reads it
+			}
+			if nonLetters == 0 {
+				i += 8
+				continue
+			}
+		}
+		switch {
+		case nonLetters>>63 != 0:
+			word = -1 // every word in the block ends in it
+		case nonLetters == 0:
+			word = i
+		default:
+			word = i + (63-bits.LeadingZeros64(nonLetters))>>3 + 1
+		}
+		i += 8
+	}
+	if word >= 0 {
+		return word
+	}
+	return i
 }
 
 // utf8Len is the length of a UTF-8 sequence by the high nibble of its lead
