@@ -189,7 +189,8 @@ func (x *Extractor) extract(text string, lo, hi int) Result {
 	s := scanPool.Get().(*scan)
 	defer s.release()
 	*s = scan{x: x, orig: text, f: s.f, foldBuf: s.foldBuf, cues: s.cues,
-		anchors: s.anchors, places: s.places, found: s.found[:0], claimed: s.claimed[:0], tokBuf: s.tokBuf}
+		anchors: s.anchors, places: s.places, found: s.found[:0], claimed: s.claimed[:0], tokBuf: s.tokBuf,
+		groupBuf: s.groupBuf}
 	if s.f == nil {
 		s.f, s.cues = &folded{}, &cueIndex{}
 	}
@@ -222,7 +223,7 @@ const maxPooled = 1 << 16
 func (s *scan) release() {
 	clear(s.found) // their strings point into the text
 	if cap(s.foldBuf) > 16*maxPooled || cap(s.f.shifts) > maxPooled || cap(s.found) > maxPooled ||
-		cap(s.claimed) > maxPooled || cap(s.tokBuf) > maxPooled || cap(s.anchors) > maxPooled ||
+		cap(s.claimed) > maxPooled || cap(s.tokBuf) > maxPooled || cap(s.groupBuf) > maxPooled || cap(s.anchors) > maxPooled ||
 		cap(s.places) > maxPooled || cap(s.cues.blocks) > maxPooled/cueBlock*16 {
 		return // let the collector have it; the pool makes a new one
 	}
@@ -251,6 +252,7 @@ type scan struct {
 	claimed     []span // folded spans taken by links and wallets, sorted
 	classified  bool   // the current number run has yielded a number
 	tokBuf      []numTok
+	groupBuf    []int // numTok.groups of the current number run
 }
 
 type span struct{ start, end int }

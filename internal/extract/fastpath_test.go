@@ -2,6 +2,7 @@ package extract
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -83,4 +84,62 @@ func TestSkipPlain(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestCaseHelpers holds the copy-free case tests to the strings.ToLower
+// definitions they replace, with characters whose lower case is ASCII
+// ("İ" is "i", the Kelvin sign "k").
+func TestCaseHelpers(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for range 50000 {
+		s := randomText(r, r.IntN(8), "hHrRxX*_fFpPmMaAiIlLtToOsSuUdDbB")
+		if r.IntN(4) == 0 {
+			s = []string{"İ", "\u212a", "\xc4", "ſ"}[r.IntN(4)] + s
+		}
+		for _, p := range []string{"href", "mailto", "hxx", "h**", "rs", "usd", "rmb"} {
+			if got, want := hasPrefixLower(s, p), strings.HasPrefix(strings.ToLower(s), p); got != want {
+				t.Fatalf("hasPrefixLower(%q, %q) = %v, want %v", s, p, got, want)
+			}
+		}
+		for _, p := range []string{"rs", "usd", "rmb", "rp"} {
+			if got, want := hasSuffixFold(s, p), strings.HasSuffix(strings.ToLower(s), p); got != want {
+				t.Fatalf("hasSuffixFold(%q, %q) = %v, want %v", s, p, got, want)
+			}
+		}
+		if got, want := string(appendLower(nil, s)), strings.ToLower(s); got != want {
+			t.Fatalf("appendLower(%q) = %q, want %q", s, got, want)
+		}
+		if d := s + randomText(r, r.IntN(6), "ab[({.点。點"); defanged(d) != defangedByCopy(d) {
+			t.Fatalf("defanged(%q) = %v, want %v", d, defanged(d), defangedByCopy(d))
+		}
+		if len(s) <= 8 {
+			if got, want := isGluedKeyword(s), gluedKeyword[strings.ToLower(s)] && allLetters(s); got != want && allLetters(s) {
+				t.Fatalf("isGluedKeyword(%q) = %v, want %v", s, got, want)
+			}
+		}
+	}
+}
+
+func allLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isLetter(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// defangedByCopy is defanged as it was written first.
+func defangedByCopy(raw string) bool {
+	if strings.ContainsAny(raw, "[({") || strings.Contains(raw, "点") || strings.Contains(raw, "。") || strings.Contains(raw, "點") {
+		return true
+	}
+	if len(raw) < 3 {
+		return false
+	}
+	switch strings.ToLower(raw[:3]) {
+	case "hxx", "h**", "fxp", "h__":
+		return true
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"sort"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -455,6 +456,60 @@ func decodeRune(s string) (rune, int) {
 		}
 	}
 	return utf8.DecodeRuneInString(s)
+}
+
+func lowerByte(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// hasSuffixFold reports whether s ends with the lower-case ASCII suffix p,
+// ignoring the case of ASCII letters in s: strings.ToLower(s) ends with p
+// for such p, without the copy.
+func hasSuffixFold(s, p string) bool {
+	if len(s) < len(p) {
+		return false
+	}
+	s = s[len(s)-len(p):]
+	for i := 0; i < len(p); i++ {
+		if lowerByte(s[i]) != p[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// hasPrefixLower reports whether strings.ToLower(s) starts with the
+// lower-case ASCII prefix p, copying s only when a non-ASCII character
+// comes first (Unicode case mapping can turn one into ASCII: "İ" is "i").
+func hasPrefixLower(s, p string) bool {
+	for i := 0; i < len(p); i++ {
+		switch {
+		case i >= len(s):
+			return false
+		case s[i] >= utf8.RuneSelf:
+			return strings.HasPrefix(strings.ToLower(s), p)
+		case lowerByte(s[i]) != p[i]:
+			return false
+		}
+	}
+	return true
+}
+
+// appendLower appends strings.ToLower(s) to b, copying s through a string
+// only when it is not ASCII.
+func appendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return append(b, strings.ToLower(s)...)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		b = append(b, lowerByte(s[i]))
+	}
+	return b
 }
 
 // lowerASCII lower-cases ASCII letters only.

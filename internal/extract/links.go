@@ -414,17 +414,21 @@ func (s *scan) linkTags(m *Match, fs, fe int, h indicator.Host) {
 }
 
 func defanged(raw string) bool {
-	if strings.ContainsAny(raw, "[({") || strings.Contains(raw, "点") || strings.Contains(raw, "。") || strings.Contains(raw, "點") {
-		return true
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case c == '[' || c == '(' || c == '{':
+			return true
+		case c >= 0xE3 && i+2 < len(raw):
+			switch raw[i : i+3] {
+			case "点", "。", "點":
+				return true
+			}
+		}
 	}
 	if len(raw) < 3 {
 		return false
 	}
-	switch strings.ToLower(raw[:3]) {
-	case "hxx", "h**", "fxp", "h__":
-		return true
-	}
-	return false
+	return hasPrefixLower(raw, "hxx") || hasPrefixLower(raw, "h**") || hasPrefixLower(raw, "fxp") || hasPrefixLower(raw, "h__")
 }
 
 var messagingHosts = map[string]bool{"t.me": true, "wa.me": true, "line.me": true, "zalo.me": true, "telegram.me": true}
@@ -578,23 +582,23 @@ func (s *scan) domain(hs, he int, host, tld string) {
 	if !ok {
 		return
 	}
-	ltld := strings.ToLower(tld)
-	if fileExtensions[ltld] {
+	var buf [16]byte
+	ltld := appendLower(buf[:0], tld) // read as string(ltld): no copy
+	if fileExtensions[string(ltld)] {
 		return
 	}
-	low := strings.ToLower(host)
 	switch {
-	case strings.HasPrefix(low, "href") || strings.HasPrefix(low, "mailto"):
+	case hasPrefixLower(host, "href") || hasPrefixLower(host, "mailto"):
 		return // HTML with its punctuation stripped: "hrefhttpbank.com"
-	case isUpper(tld[0]) && !upperTLDs[ltld] && strings.ContainsAny(host, "abcdefghijklmnopqrstuvwxyz"):
+	case isUpper(tld[0]) && !upperTLDs[string(ltld)] && strings.ContainsAny(host, "abcdefghijklmnopqrstuvwxyz"):
 		return // "construction.Software.MS", "account.TH": words, not names ("123Turnkey.COM" is one)
-	case ltld == "br" && strings.Count(h.Value, ".") < 2:
+	case string(ltld) == "br" && strings.Count(h.Value, ".") < 2:
 		return // "answered.br": an HTML <br> with its brackets stripped
 	case !plausibleSite(h):
 		return
 	}
 	conf := 0.8
-	if !commonTLDs[ltld] && !h.IDN {
+	if !commonTLDs[string(ltld)] && !h.IDN {
 		conf = 0.5
 	}
 	m := Match{Kind: indicator.Domain, Value: h.Value, Confidence: conf}
@@ -608,11 +612,12 @@ func (s *scan) domain(hs, he int, host, tld string) {
 // (a link to an IP).
 func (s *scan) ipv4(hs, he int) int {
 	t := s.f.text
-	parts := strings.Split(t[hs:he], ".")
-	if len(parts) != 4 {
+	if strings.Count(t[hs:he], ".") != 3 {
 		return he
 	}
-	for i, p := range parts {
+	var buf [15]byte // the address with leading zeros dropped
+	b := buf[:0]
+	for p := range strings.SplitSeq(t[hs:he], ".") {
 		if p == "" || len(p) > 3 {
 			return he
 		}
@@ -623,9 +628,12 @@ func (s *scan) ipv4(hs, he int) int {
 		if len(p) == 3 && p > "255" {
 			return he
 		}
-		parts[i] = p
+		if len(b) > 0 {
+			b = append(b, '.')
+		}
+		b = append(b, p...)
 	}
-	a, err := indicator.ParseIP(strings.Join(parts, "."))
+	a, err := indicator.ParseIP(string(b))
 	if err != nil {
 		return he
 	}

@@ -153,7 +153,7 @@ func (s *scan) word(i, j int) int {
 	for k < n && isLetter(w[k]) {
 		k++
 	}
-	if k > 0 && k < n && allDigits(w[k:]) && gluedKeyword[strings.ToLower(w[:k])] {
+	if k > 0 && k < n && allDigits(w[k:]) && isGluedKeyword(w[:k]) {
 		return max(j, s.number(i+k))
 	}
 	// Digits then letters: a number glued to the next words
@@ -346,7 +346,20 @@ func gluedKeywordBefore(t string, i int) bool {
 	for k > 0 && isLetter(t[k-1]) {
 		k--
 	}
-	return gluedKeyword[strings.ToLower(t[k:i])]
+	return isGluedKeyword(t[k:i])
+}
+
+// isGluedKeyword reports whether the ASCII letters w, in any case, are a
+// gluedKeyword, without a lower-cased copy.
+func isGluedKeyword(w string) bool {
+	var buf [8]byte
+	if len(w) > len(buf) {
+		return false // longer than any keyword
+	}
+	for i := 0; i < len(w); i++ {
+		buf[i] = lowerByte(w[i])
+	}
+	return gluedKeyword[string(buf[:len(w)])]
 }
 
 // numRun is a run of digits and separators, split into the whitespace-
@@ -383,7 +396,8 @@ func (s *scan) numberSpan(start, end int) {
 		return // "Ref:763179369", "订单号 2024..."
 	}
 	r := numRun{start: start, end: end, toks: s.tokBuf[:0]}
-	defer func() { s.tokBuf = r.toks[:0] }()
+	groups := s.groupBuf[:0] // the tokens' groups, one after another
+	defer func() { s.tokBuf, s.groupBuf = r.toks[:0], groups[:0] }()
 	in := false // inside a token
 	for i := start; i < end; i++ {
 		c := t[i]
@@ -395,7 +409,10 @@ func (s *scan) numberSpan(start, end int) {
 			} else if !isDigit(t[i-1]) {
 				tk := &r.toks[len(r.toks)-1]
 				tk.seps++
-				tk.groups = append(tk.groups, tk.nd)
+				// The last token's groups end groups: grow them in place, capped
+				// so that an append elsewhere copies.
+				groups = append(groups, tk.nd)
+				tk.groups = groups[len(groups)-len(tk.groups)-1 : len(groups) : len(groups)]
 			}
 			tk := &r.toks[len(r.toks)-1]
 			tk.nd++
@@ -625,8 +642,8 @@ func (s *scan) amountOrDate(fs, fe int, digits string, toks []numTok) bool {
 		case '¥', '￥', '£', '€', '₹', '₱', '฿', '₫', '₦', '₩':
 			return true
 		}
-		low := strings.ToLower(t[max(0, b-3):b])
-		if strings.HasSuffix(low, "rp") || strings.HasSuffix(low, "rm") || strings.HasSuffix(low, "usd") || strings.HasSuffix(low, "rmb") || strings.HasSuffix(low, "rs") {
+		before := t[:b]
+		if hasSuffixFold(before, "rp") || hasSuffixFold(before, "rm") || hasSuffixFold(before, "usd") || hasSuffixFold(before, "rmb") || hasSuffixFold(before, "rs") {
 			return true
 		}
 	}
@@ -659,7 +676,8 @@ func (s *scan) amountOrDate(fs, fe int, digits string, toks []numTok) bool {
 // isDate reports whether s is a date: three groups of digits, 4-2-2 or
 // 2-2-4 (or 2-2-2), joined by one kind of separator.
 func isDate(s string) bool {
-	var lens []int
+	var lens [3]int
+	groups := 0
 	var sep byte
 	n := 0
 	for i := 0; i < len(s); i++ {
@@ -668,29 +686,37 @@ func isDate(s string) bool {
 			n++
 			continue
 		}
-		if c != '-' && c != '/' && c != '.' || (sep != 0 && c != sep) || n == 0 {
+		if c != '-' && c != '/' && c != '.' || (sep != 0 && c != sep) || n == 0 || groups == 2 {
 			return false
 		}
 		sep = c
-		lens = append(lens, n)
+		lens[groups] = n
+		groups++
 		n = 0
 	}
-	lens = append(lens, n)
-	if len(lens) != 3 {
+	if groups != 2 {
 		return false
 	}
+	lens[2] = n
 	return lens[0] == 4 && lens[1] <= 2 && lens[2] <= 2 || lens[0] <= 2 && lens[1] <= 2 && (lens[2] == 4 || lens[2] == 2)
 }
 
 // nanpShape reports whether tokens are grouped as North American numbers
 // are written: "202-555-1234", "(202) 555-1234", "1-800-555-1234".
 func nanpShape(toks []numTok, t string) bool {
-	var lens []int
+	var buf [4]int
+	lens := buf[:0]
 	for _, tk := range toks {
 		prev := 0
 		for _, g := range tk.groups {
+			if len(lens) == len(buf) {
+				return false // more groups than any such number
+			}
 			lens = append(lens, g-prev)
 			prev = g
+		}
+		if len(lens) == len(buf) {
+			return false
 		}
 		lens = append(lens, len(tk.digits)-prev)
 	}
