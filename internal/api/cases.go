@@ -373,29 +373,43 @@ func (s *Server) updateCase(w http.ResponseWriter, r *http.Request) error {
 	if len(fields) > 0 {
 		return &invalidError{fields}
 	}
-	c := callerOf(r)
-	id := r.PathValue("id")
-	cs, err := s.store.Case(r.Context(), c.v, id)
+	cs, err := s.changeCase(r.Context(), callerOf(r), r.PathValue("id"), version, func(cs *report.Case) error {
+		return decodeJSONBytes(body, cs)
+	})
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", strconv.Quote(strconv.Itoa(cs.Version)))
+	return writeJSON(w, http.StatusOK, caseOut(cs))
+}
+
+// changeCase applies edit to case id as stored, provided the caller read
+// it at version, and stores it: the one path of a caseworker's change,
+// for the API's PATCH and the web pages (desk.go). Only an admin moves a
+// case to another organisation; a new assignee must be a caseworker of
+// the case's organisation.
+func (s *Server) changeCase(ctx context.Context, c *caller, id string, version int, edit func(*report.Case) error) (report.Case, error) {
+	cs, err := s.store.Case(ctx, c.v, id)
+	if err != nil {
+		return report.Case{}, err
+	}
 	if version != cs.Version {
-		return fmt.Errorf("%w: the case is at version %d, not %d: read it again and reapply the change", store.ErrConflict, cs.Version, version)
+		return report.Case{}, fmt.Errorf("%w: the case is at version %d, not %d: read it again and reapply the change", store.ErrConflict, cs.Version, version)
 	}
 	org, assignee := cs.Org, cs.Assignee
-	if err := decodeJSONBytes(body, &cs); err != nil {
-		return err
+	if err := edit(&cs); err != nil {
+		return report.Case{}, err
 	}
 	cs.ID, cs.Version = id, version
 	if cs.Org != org {
 		if !c.v.AllCases {
-			return fmt.Errorf("%w: only an admin moves a case to another organisation", ErrForbidden)
+			return report.Case{}, fmt.Errorf("%w: only an admin moves a case to another organisation", ErrForbidden)
 		}
 		if cs.Org != "" {
-			if _, err := s.store.Org(r.Context(), cs.Org); errors.Is(err, store.ErrNotFound) {
-				return &invalidError{[]fieldError{{"/org", "is not an organisation"}}}
+			if _, err := s.store.Org(ctx, cs.Org); errors.Is(err, store.ErrNotFound) {
+				return report.Case{}, &invalidError{[]fieldError{{"/org", "is not an organisation"}}}
 			} else if err != nil {
-				return err
+				return report.Case{}, err
 			}
 		}
 	}
@@ -405,22 +419,21 @@ func (s *Server) updateCase(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err := cs.Validate(); err != nil {
-		return err
+		return report.Case{}, err
 	}
 	if err := report.ResolveCase(s.x, place.Default(), &cs); err != nil {
-		return err
+		return report.Case{}, err
 	}
 	if cs.Assignee != assignee || cs.Org != org {
-		if err := s.checkAssignee(r.Context(), &cs); err != nil {
-			return err
+		if err := s.checkAssignee(ctx, &cs); err != nil {
+			return report.Case{}, err
 		}
 	}
 	// The store sets the new version and time on cs.
-	if err := s.store.UpdateCase(r.Context(), &cs); err != nil {
-		return err
+	if err := s.store.UpdateCase(ctx, &cs); err != nil {
+		return report.Case{}, err
 	}
-	w.Header().Set("ETag", strconv.Quote(strconv.Itoa(cs.Version)))
-	return writeJSON(w, http.StatusOK, caseOut(cs))
+	return cs, nil
 }
 
 // parseETag reads the version of an If-Match header: "3", W/"3" or 3.

@@ -2,12 +2,14 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
 
 	"vigil/internal/report"
 	"vigil/internal/share"
+	"vigil/internal/store"
 )
 
 type exportRequest struct {
@@ -56,20 +58,8 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, ids []string, fo
 	if format != "json" && format != "csv" {
 		return &invalidError{[]fieldError{{formatField, "must be json or csv"}}}
 	}
-	v := callerOf(r).v
-	cases := make([]report.Case, 0, len(ids))
-	for _, id := range ids {
-		c, err := s.store.Case(r.Context(), v, id)
-		if err != nil {
-			return err
-		}
-		cases = append(cases, c)
-	}
-	var b bytes.Buffer
-	if err := share.WriteHTCDS(&b, format, cases); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	if err := s.store.AppendAudit(r.Context(), "case.export", strings.Join(ids, ","), format); err != nil {
+	b, err := s.htcds(r.Context(), callerOf(r).v, ids, format)
+	if err != nil {
 		return err
 	}
 	h := w.Header()
@@ -80,6 +70,28 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, ids []string, fo
 	}
 	h.Set("Content-Disposition", `attachment; filename="vigil-cases.`+format+`"`)
 	w.WriteHeader(http.StatusOK)
-	_, err := w.Write(b.Bytes())
+	_, err = w.Write(b)
 	return err
+}
+
+// htcds is the export of cases v may all see, in format (json or csv),
+// redacted by each one's consent (share.WriteHTCDS), and audited: the API's
+// and the web pages' one path out.
+func (s *Server) htcds(ctx context.Context, v store.Viewer, ids []string, format string) ([]byte, error) {
+	cases := make([]report.Case, 0, len(ids))
+	for _, id := range ids {
+		c, err := s.store.Case(ctx, v, id)
+		if err != nil {
+			return nil, err
+		}
+		cases = append(cases, c)
+	}
+	var b bytes.Buffer
+	if err := share.WriteHTCDS(&b, format, cases); err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	if err := s.store.AppendAudit(ctx, "case.export", strings.Join(ids, ","), format); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }

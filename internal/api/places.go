@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
@@ -48,25 +49,34 @@ type placeView struct {
 // getPlace answers a gazetteer entry with the reports and, for case
 // readers, the open cases that mention it.
 func (s *Server) getPlace(w http.ResponseWriter, r *http.Request) error {
-	id := r.PathValue("id")
-	p, ok := place.Default().ByID(id)
-	if !ok {
-		return fmt.Errorf("%w: place %s", ErrNotFound, id)
-	}
-	c := callerOf(r)
-	a, err := s.store.Place(r.Context(), c.v, id)
+	p, a, err := s.placeActivity(r.Context(), callerOf(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	v := placeView{Place: *p, Reports: a.Reports}
+	v := placeView{Place: p, Reports: a.Reports, Cases: a.Cases}
 	if v.Reports == nil {
 		v.Reports = []string{}
-	}
-	if c.v.CaseReader || c.v.AllCases {
-		v.Cases = a.Cases
 	}
 	if v.Place.Aliases == nil {
 		v.Place.Aliases = []place.Alias{}
 	}
 	return writeJSON(w, http.StatusOK, v)
+}
+
+// placeActivity is a gazetteer entry and what mentions it that c may
+// see: the reports, and for case readers only, the open cases. The API's
+// and the web pages' one path.
+func (s *Server) placeActivity(ctx context.Context, c *caller, id string) (place.Place, store.PlaceActivity, error) {
+	p, ok := place.Default().ByID(id)
+	if !ok {
+		return place.Place{}, store.PlaceActivity{}, fmt.Errorf("%w: place %s", ErrNotFound, id)
+	}
+	a, err := s.store.Place(ctx, c.v, id)
+	if err != nil {
+		return place.Place{}, store.PlaceActivity{}, err
+	}
+	if !c.v.CaseReader && !c.v.AllCases {
+		a.Cases = nil
+	}
+	return *p, a, nil
 }

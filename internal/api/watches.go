@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -25,6 +26,18 @@ func (s *Server) createWatch(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
+	saved, err := s.addWatch(r.Context(), callerOf(r), req)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/watches/"+saved.ID)
+	return writeJSON(w, http.StatusCreated, saved)
+}
+
+// addWatch checks a watch c asks for and stores it: a case or a network
+// only c may see, a value as lookups read it. The API's and the web
+// pages' one path in.
+func (s *Server) addWatch(ctx context.Context, c *caller, req watchRequest) (store.Watch, error) {
 	var fields []fieldError
 	switch req.Kind {
 	case store.WatchCase, store.WatchNetwork, store.WatchValue:
@@ -35,37 +48,31 @@ func (s *Server) createWatch(w http.ResponseWriter, r *http.Request) error {
 		fields = append(fields, fieldError{"/target", "is required: a case id, a network id, or a value (a phone number, wallet, account ...)"})
 	}
 	if len(fields) > 0 {
-		return &invalidError{fields}
+		return store.Watch{}, &invalidError{fields}
 	}
-	c := callerOf(r)
 	target := req.Target
 	switch req.Kind {
 	case store.WatchCase:
 		// Watching a case is reading what changes in it: only for those
 		// who may see it.
-		if _, err := s.store.Case(r.Context(), c.v, target); err != nil {
-			return err
+		if _, err := s.store.Case(ctx, c.v, target); err != nil {
+			return store.Watch{}, err
 		}
 	case store.WatchNetwork:
-		if _, err := s.store.Network(r.Context(), c.v, target); err != nil {
-			return err
+		if _, err := s.store.Network(ctx, c.v, target); err != nil {
+			return store.Watch{}, err
 		}
 	case store.WatchValue:
 		// The value as lookups read it, so that the watch matches what
 		// reports name.
 		ms, err := report.Interpret(s.x, target, "", "")
 		if err != nil {
-			return &invalidError{[]fieldError{{"/target", err.Error()}}}
+			return store.Watch{}, &invalidError{[]fieldError{{"/target", err.Error()}}}
 		}
 		target = string(ms[0].Kind) + ":" + ms[0].Value
 	}
 	// The store checks the webhook's URL and makes its secret.
-	saved, err := s.store.AddWatch(r.Context(), store.Watch{User: c.p.User, Kind: req.Kind, Target: target, WebhookURL: req.WebhookURL})
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/watches/"+saved.ID)
-	return writeJSON(w, http.StatusCreated, saved)
+	return s.store.AddWatch(ctx, store.Watch{User: c.p.User, Kind: req.Kind, Target: target, WebhookURL: req.WebhookURL})
 }
 
 // listWatches answers the caller's watches (without their secrets).
