@@ -29,6 +29,21 @@ func (s *server) routes() http.Handler {
 		// it may hold a token.
 		mux.Handle("/case/", s.handle(private(func(http.ResponseWriter, *http.Request) error { return errNotFound })))
 	}
+	if s.desk != nil {
+		// A caseworker's cases: signed in, never kept by a cache.
+		mux.Handle("GET /desk/cases", s.handle(private(s.deskCases)))
+		mux.Handle("GET /desk/cases/{id}", s.handle(private(s.deskCase)))
+		mux.Handle("POST /desk/cases/{id}/status", s.handle(private(s.posted(s.changeCase("status")))))
+		mux.Handle("POST /desk/cases/{id}/urgency", s.handle(private(s.posted(s.changeCase("urgency")))))
+		mux.Handle("POST /desk/cases/{id}/assignee", s.handle(private(s.posted(s.changeCase("assignee")))))
+		mux.Handle("POST /desk/cases/{id}/note", s.handle(private(s.posted(s.changeCase("note")))))
+		mux.Handle("POST /desk/cases/{id}/watch", s.handle(private(s.posted(s.watchCase))))
+		mux.Handle("GET /desk/cases/{id}/evidence/{eid}", s.handle(private(s.deskEvidence)))
+		mux.Handle("GET /desk/cases/{id}/export", s.handle(private(s.deskExport)))
+		mux.Handle("GET /desk/alerts", s.handle(private(s.deskAlerts)))
+		// A place: public, but a case reader's page lists cases.
+		mux.Handle("GET /places/{id}", s.handle(private(s.placeInfo)))
+	}
 	mux.HandleFunc("GET /static/style.css", serveStyle)
 	return s.pagesForUnrouted(mux)
 }

@@ -15,6 +15,8 @@ type visitor struct {
 	accounts Accounts
 	// cases says that the pages offer to report a missing person.
 	cases bool
+	// desk says that the pages offer caseworkers their cases.
+	desk bool
 	// session is the token of the session cookie, "" when none.
 	session string
 	// csrfCookie is the value of the CSRF cookie, or a new one when the
@@ -38,7 +40,7 @@ type visitorKey struct{}
 
 // withVisitor is r with its visitor in its context.
 func (s *server) withVisitor(r *http.Request) *http.Request {
-	v := &visitor{ctx: r.Context(), accounts: s.accounts, cases: s.cases != nil, secure: overTLS(r)}
+	v := &visitor{ctx: r.Context(), accounts: s.accounts, cases: s.cases != nil, desk: s.desk != nil, secure: overTLS(r)}
 	if c, err := r.Cookie(SessionCookie); err == nil {
 		v.session = c.Value
 	}

@@ -73,6 +73,9 @@ type Config struct {
 	// Cases files and follows families' cases (nil: the pages offer no
 	// way to report a missing person, and /cases/new is not found).
 	Cases Cases
+	// Desk shows caseworkers their cases, and everyone the gazetteer's
+	// places (nil: /desk and /places are not found).
+	Desk Desk
 	// CSRFKey keys the tokens of the forms (csrf.go): servers behind one
 	// address share it, so that a form from one is taken by another. It
 	// should be 32 random bytes; nil: a random key made in New, good for
@@ -107,6 +110,7 @@ type server struct {
 	submit   Submitter
 	accounts Accounts
 	cases    Cases
+	desk     Desk
 	csrfKey  []byte
 	log      *slog.Logger
 	pages    map[string]*template.Template
@@ -115,7 +119,8 @@ type server struct {
 // New returns the web page's handler. Its templates are parsed here, once.
 func New(cfg Config) http.Handler {
 	s := &server{lookup: cfg.Lookup, screener: cfg.Screen, submit: cfg.Submit, accounts: cfg.Accounts,
-		cases: cfg.Cases, csrfKey: bytes.Clone(cfg.CSRFKey), log: cfg.Log, pages: parsePages()}
+		cases: cfg.Cases, desk: cfg.Desk, csrfKey: bytes.Clone(cfg.CSRFKey), log: cfg.Log, pages: parsePages()}
+	parseDeskPages(s.pages)
 	if len(s.csrfKey) == 0 {
 		s.csrfKey = make([]byte, 32)
 		rand.Read(s.csrfKey)
