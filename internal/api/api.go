@@ -139,7 +139,7 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus
 		return nil, fmt.Errorf("api: %w", err)
 	}
 	s.screener = &screen.Screener{X: x, Known: s.lookup}
-	s.web = web.New(web.Config{Lookup: s.lookup, Screen: s.screener, Submit: webSubmitter{s}, Accounts: s, Cases: s, CSRFKey: csrfKey, Log: log})
+	s.web = web.New(web.Config{Lookup: s.lookup, Screen: s.screener, Submit: webSubmitter{s}, Accounts: s, Cases: s, Desk: s, CSRFKey: csrfKey, Log: log})
 	return s, nil
 }
 

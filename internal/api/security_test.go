@@ -11,7 +11,7 @@ import (
 // bounded; anonymous writes and sign-ins are rate-limited.
 func TestSecurityHeadersAndLimits(t *testing.T) {
 	srv := newServerWith(t, Config{MaxBody: 4 << 10, ReportBurst: 2, ReportsPerHour: 1})
-	for _, p := range []string{"/", "/check?q=13800138000", "/report", "/screen", "/login", "/nope", "/healthz", "/api/v1/lookup?q=x", "/api/openapi.json", "/api/v1/nope"} {
+	for _, p := range []string{"/", "/check?q=13800138000", "/report", "/screen", "/login", "/desk/cases", "/desk/alerts", "/places/mm-kk-park", "/nope", "/healthz", "/api/v1/lookup?q=x", "/api/openapi.json", "/api/v1/nope"} {
 		res, err := http.Get(srv.URL + p)
 		if err != nil {
 			t.Fatal(err)
