@@ -39,8 +39,8 @@ type Desk interface {
 	// audited.
 	Case(ctx context.Context, r *http.Request, id string) (report.Case, []store.Lead, error)
 	// UpdateCase applies edit to the case as stored, provided it is at
-	// version, validates and stores it (case.edit). A note edit appends
-	// is signed by the caller.
+	// version, validates and stores it (case.edit). A note that edit
+	// appends unsigned is signed by the caller.
 	UpdateCase(ctx context.Context, r *http.Request, id string, version int, edit func(*report.Case)) error
 	// Evidence is one file of a case, unsealed (case.read; audited).
 	Evidence(ctx context.Context, r *http.Request, caseID, evidenceID string) (report.EvidenceRef, []byte, error)
