@@ -79,6 +79,11 @@ type entry struct {
 	// fold is set when the phrase has non-ASCII letters with case
 	// (Vietnamese, Cyrillic): those need a Unicode-aware comparison.
 	fold bool
+	// wide is the offset of the phrase's first non-ASCII byte, or -1. Text
+	// that is ASCII up to and at that offset cannot match a case-folded
+	// phrase: nothing ASCII folds to a non-ASCII letter, and ASCII text
+	// lines up byte for byte with an ASCII start.
+	wide int
 }
 
 // New builds a Set. phrases[i] gets ID ids[i]. Phrases shorter than two
@@ -93,7 +98,13 @@ func New(phrases []string, ids []int) *Set {
 		if len(lp) < 2 {
 			continue
 		}
-		e := entry{text: lp, id: ids[i], words: latinEdges(lp), fold: casedNonASCII(p) || casedNonASCII(lp)}
+		e := entry{text: lp, id: ids[i], words: latinEdges(lp), fold: casedNonASCII(p) || casedNonASCII(lp), wide: -1}
+		for k := 0; k < len(lp); k++ {
+			if lp[k] >= utf8.RuneSelf {
+				e.wide = k
+				break
+			}
+		}
 		for k := 0; k < 4 && k < len(lp); k++ {
 			if e.fold && (lp[k] >= utf8.RuneSelf || lp[k] == 'i' || lp[k] == 'k' || lp[k] == 's') {
 				// A case-folded phrase is compared byte for byte only up
@@ -344,7 +355,7 @@ func (s *Set) at(text string, i int, g *group) (int, int) {
 		}
 		if e.fold {
 			var ok bool
-			if k4&e.m4 != e.p4 {
+			if k4&e.m4 != e.p4 || asciiThrough(text, i, e.wide) {
 				continue
 			}
 			if n, ok = prefixFold(text[i:], e.text); !ok || n <= bestN {
@@ -358,6 +369,19 @@ func (s *Set) at(text string, i int, g *group) (int, int) {
 		}
 	}
 	return bestN, bestID
+}
+
+// asciiThrough reports whether text[i:i+k+1] is there and all ASCII.
+func asciiThrough(text string, i, k int) bool {
+	if k < 0 || i+k >= len(text) {
+		return false
+	}
+	for j := i; j <= i+k; j++ {
+		if text[j] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // prefixASCIIFold reports whether s starts with the lower-case phrase p,

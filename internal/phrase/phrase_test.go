@@ -302,3 +302,15 @@ func wordLetter(r rune) bool {
 	return unicode.Is(unicode.Latin, r) || unicode.Is(unicode.Cyrillic, r) || unicode.Is(unicode.Greek, r) ||
 		unicode.Is(unicode.Mn, r) && r < 0x370
 }
+
+// TestFindCaseFoldedAfterASCII covers case-folded phrases that start in
+// ASCII: text that stays ASCII where the phrase turns non-ASCII is passed
+// over early, but a non-ASCII letter folding to an ASCII one after the
+// first two bytes ("İ" to "i") still matches.
+func TestFindCaseFoldedAfterASCII(t *testing.T) {
+	runFindTests(t, newSet("soạn", "kết bạn", "chiến"), []findTest{
+		{"some soon soạn SOẠN Soạn so", []span{{"soạn", 0}, {"SOẠN", 0}, {"Soạn", 0}}},
+		{"kết bạn KẾT BẠN Kết bạn ket ban", []span{{"kết bạn", 1}, {"KẾT BẠN", 1}, {"Kết bạn", 1}}},
+		{"CHİẾN chien CHIẾN", []span{{"CHİẾN", 2}, {"CHIẾN", 2}}},
+	})
+}
