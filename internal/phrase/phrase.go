@@ -32,7 +32,12 @@ type Set struct {
 	first   [256]bool
 	// class tells, by a text's byte, what the scanner does there: most
 	// bytes start no phrase and are passed over without further lookups.
-	class  [256]uint8
+	class [256]uint8
+	// runs has bit runHash(w) set for the leading ASCII letters w of every
+	// phrase that starts with an ASCII letter ("whats" for "whats app").
+	// A word of the text followed by ASCII can start a phrase only if its
+	// letters are such a run: most words are passed over on one bit.
+	runs   *[1 << 10]uint64
 	groups []group
 }
 
@@ -89,7 +94,7 @@ type entry struct {
 // New builds a Set. phrases[i] gets ID ids[i]. Phrases shorter than two
 // bytes are ignored.
 func New(phrases []string, ids []int) *Set {
-	s := &Set{byPair: new([1 << 16]uint16)}
+	s := &Set{byPair: new([1 << 16]uint16), runs: new([1 << 10]uint64)}
 	byKey := map[uint16][]entry{}
 	for i, p := range phrases {
 		// Rune by rune: strings.ToLower's special casing would turn "İ"
@@ -128,6 +133,18 @@ func New(phrases []string, ids []int) *Set {
 		for k := range keys {
 			byKey[k] = append(byKey[k], e)
 			s.first[k>>8] = true
+		}
+		if isLetter(lp[0]) {
+			k := 0
+			for k < len(lp) && isLetter(lp[k]) {
+				k++
+			}
+			h := runStart
+			for _, c := range []byte(lp[:k]) {
+				h = runStep(h, lowerByte(c))
+			}
+			h = runIndex(h)
+			s.runs[h>>6] |= 1 << (h & 63)
 		}
 		for _, v := range []string{lp, p, strings.ToUpper(lp), strings.ToUpper(p)} {
 			if r, n := utf8.DecodeRuneInString(v); n == 3 {
@@ -255,13 +272,24 @@ func (s *Set) FindRange(text string, from, to int, fn func(Match)) {
 			}
 			continue
 		case classThree:
-			if i+2 < n && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
+			// Characters of three bytes (Chinese, Thai) that start no
+			// phrase are passed over in a run of their own.
+			for i+2 < n && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
 				r := uint32(c&0x0F)<<12 | uint32(text[i+1]&0x3F)<<6 | uint32(text[i+2]&0x3F)
-				if s.starts3[r>>6]&(1<<(r&63)) == 0 || !s.first[c] {
-					i += 3
-					continue
+				if s.starts3[r>>6]&(1<<(r&63)) != 0 && s.first[c] {
+					break // may start one
 				}
-			} else if !s.first[c] {
+				if i += 3; i >= end {
+					break
+				}
+				if c = text[i]; s.class[c] != classThree {
+					break
+				}
+			}
+			if i >= end || s.class[c] != classThree {
+				continue
+			}
+			if !(i+2 < n && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80) && !s.first[c] {
 				_, size := utf8.DecodeRuneInString(text[i:]) // 1 for an invalid byte
 				i += size
 				continue
@@ -270,6 +298,24 @@ func (s *Set) FindRange(text string, from, to int, fn func(Match)) {
 			_, size := utf8.DecodeRuneInString(text[i:])
 			i += size
 			continue
+		case classStart:
+			if isLetter(c) {
+				// A word: it can start a phrase only if its letters start
+				// one, unless a non-ASCII letter follows, which may fold to
+				// ASCII ("İ" to "i").
+				j, h := i+1, runStep(runStart, lowerByte(c))
+				for ; j < n; j++ {
+					l := lowerLetter[text[j]]
+					if l == 0 {
+						break
+					}
+					h = runStep(h, l)
+				}
+				if h = runIndex(h); (j == n || text[j] < utf8.RuneSelf) && s.runs[h>>6]&(1<<(h&63)) == 0 {
+					i = j
+					continue
+				}
+			}
 		}
 		if k := uint16(lowerByte(c))<<8 | uint16(lowerByte(text[i+1])); s.pairs[k>>6]&(1<<(k&63)) != 0 {
 			if g := &s.groups[s.byPair[k]-1]; g.third.any || i+g.keyAt < n && g.third.has(text[i+g.keyAt]) {
@@ -296,6 +342,21 @@ func (s *Set) FindRange(text string, from, to int, fn func(Match)) {
 }
 
 func isLetter(c byte) bool { return letters[c] }
+
+// lowerLetter maps ASCII letters to lower case and every other byte to 0.
+var lowerLetter = func() (t [256]byte) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-32] = byte(c), byte(c)
+	}
+	return t
+}()
+
+// runStart, runStep and runIndex hash a run of lower-case ASCII letters
+// (FNV-1a) to a bit of Set.runs.
+const runStart uint32 = 2166136261
+
+func runStep(h uint32, c byte) uint32 { return (h ^ uint32(c)) * 16777619 }
+func runIndex(h uint32) uint32        { return (h ^ h>>16) & (1<<16 - 1) }
 
 var letters = func() (t [256]bool) {
 	for c := 'a'; c <= 'z'; c++ {
