@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"vigil/internal/auth"
@@ -48,6 +49,41 @@ func (c *caller) actor(s *Server) string {
 		return "user:" + c.p.User
 	}
 	return "public:" + strings.TrimPrefix(s.reporterKey(c.client), "anon:")[:12]
+}
+
+// actorCache remembers the audit actor of the public's recent networks.
+// A public caller's actor is a keyed hash of its network (reporterKey),
+// the costliest step of resolving a caller, and one network asks many
+// times; the cache is cleared when full, so it stays small.
+type actorCache struct {
+	mu sync.RWMutex
+	m  map[string]string
+}
+
+// maxActors bounds an actorCache.
+const maxActors = 4096
+
+func newActorCache() *actorCache { return &actorCache{m: map[string]string{}} }
+
+// of is c.actor(s), from the cache for the public.
+func (a *actorCache) of(s *Server, c *caller) string {
+	if !c.p.IsPublic() {
+		return c.actor(s)
+	}
+	a.mu.RLock()
+	v, ok := a.m[c.client]
+	a.mu.RUnlock()
+	if ok {
+		return v
+	}
+	v = c.actor(s)
+	a.mu.Lock()
+	if len(a.m) >= maxActors {
+		clear(a.m)
+	}
+	a.m[c.client] = v
+	a.mu.Unlock()
+	return v
 }
 
 // Errors of authentication and authorisation.

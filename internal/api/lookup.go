@@ -3,7 +3,9 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync"
 
 	"vigil/internal/indicator"
 	"vigil/internal/lookup"
@@ -12,12 +14,11 @@ import (
 
 // lookupOne answers GET /api/v1/lookup?q=<anything as written>.
 func (s *Server) lookupOne(w http.ResponseWriter, r *http.Request) error {
-	v := r.URL.Query()
-	q := v.Get("q")
+	q, k, region := lookupParams(r.URL)
 	if strings.TrimSpace(q) == "" {
 		return &invalidError{[]fieldError{{"q", "is required: a phone number, link, wallet, account ... as written"}}}
 	}
-	kind, region, err := lookupOptions(v.Get("kind"), v.Get("region"))
+	kind, region, err := lookupOptions(k, region)
 	if err != nil {
 		return err
 	}
@@ -27,8 +28,54 @@ func (s *Server) lookupOne(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	_, err = w.Write(append(a.AppendJSON(make([]byte, 0, 512)), '\n'))
+	bp := answerBufs.Get().(*[]byte)
+	b := append(a.AppendJSON((*bp)[:0]), '\n')
+	_, err = w.Write(b) // net/http copies it into the connection's buffer
+	if cap(b) <= 64<<10 {
+		*bp = b
+		answerBufs.Put(bp)
+	}
 	return err
+}
+
+// answerBufs holds buffers for single answers, which every lookup writes.
+var answerBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// lookupParams returns the q, kind and region parameters of a lookup as
+// u.Query().Get would, without building the map of every parameter. A
+// query with many parameters is left to u.Query(), whose limit on their
+// number then applies as before.
+func lookupParams(u *url.URL) (q, kind, region string) {
+	raw := u.RawQuery
+	if strings.Count(raw, "&") >= 64 {
+		v := u.Query()
+		return v.Get("q"), v.Get("kind"), v.Get("region")
+	}
+	var haveQ, haveKind, haveRegion bool
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if pair == "" || strings.Contains(pair, ";") {
+			continue
+		}
+		key, value, _ := strings.Cut(pair, "=")
+		key, err := url.QueryUnescape(key)
+		if err != nil || key != "q" && key != "kind" && key != "region" {
+			continue
+		}
+		if value, err = url.QueryUnescape(value); err != nil {
+			continue // as url.ParseQuery skips it
+		}
+		switch {
+		case key == "q" && !haveQ:
+			q, haveQ = value, true
+		case key == "kind" && !haveKind:
+			kind, haveKind = value, true
+		case key == "region" && !haveRegion:
+			region, haveRegion = value, true
+		}
+	}
+	return q, kind, region
 }
 
 type batchRequest struct {

@@ -67,16 +67,69 @@ func (s *Service) Ask(ctx context.Context, q string, kind indicator.Kind, region
 	return s.AskAs(ctx, store.Viewer{}, q, kind, region)
 }
 
-// AskAs answers one value from what viewer v may see.
+// AskAs answers one value from what viewer v may see. It is BatchAs of
+// one value without the batch's bookkeeping: lookups of one value are the
+// API's hottest path.
 func (s *Service) AskAs(ctx context.Context, v store.Viewer, q string, kind indicator.Kind, region string) (Answer, error) {
-	as, err := s.BatchAs(ctx, v, []string{q}, kind, region)
+	var one [1]extract.Match
+	ms, err := s.read(q, kind, region, one[:0])
 	if err != nil {
-		return Answer{}, err
+		return Answer{}, fmt.Errorf("%w: %q %s", ErrInvalid, q, err.Error())
 	}
-	if as[0].Error != "" {
-		return Answer{}, fmt.Errorf("%w: %q %s", ErrInvalid, q, as[0].Error)
+	var keys []store.Key
+	if len(ms) == 1 {
+		keys = []store.Key{{Kind: ms[0].Kind, Value: ms[0].Value}}
+	} else {
+		keys = make([]store.Key, len(ms))
+		for i, m := range ms {
+			keys[i] = store.Key{Kind: m.Kind, Value: m.Value}
+		}
 	}
-	return as[0], nil
+	infos, err := s.Store.Lookup(ctx, v, keys)
+	if err != nil {
+		return Answer{}, fmt.Errorf("lookup: %w", err)
+	}
+	return s.best(q, ms, infos), nil
+}
+
+// read returns the readings of q, appended to ms: the value itself when
+// the store holds it in canonical form, else the extractor's.
+func (s *Service) read(q string, kind indicator.Kind, region string, ms []extract.Match) ([]extract.Match, error) {
+	if m, ok := s.stored(q, kind); ok {
+		return append(ms, m), nil
+	}
+	return report.Interpret(s.X, q, kind, region)
+}
+
+// best is the answer for q: its best reading (the first known one, else
+// the extractor's first) with the others under it. infos are the store's
+// answers for readings, in order.
+func (s *Service) best(q string, readings []extract.Match, infos []store.IndicatorInfo) Answer {
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	if len(readings) == 1 {
+		return answer(q, readings[0], infos[0], now())
+	}
+	as := make([]Answer, len(readings))
+	for j, m := range readings {
+		as[j] = answer(q, m, infos[j], now())
+	}
+	best := 0
+	for j, a := range as {
+		if a.Known || a.KnownGood {
+			best = j
+			break
+		}
+	}
+	a := as[best]
+	for j, o := range as {
+		if j != best {
+			a.Other = append(a.Other, o)
+		}
+	}
+	return a
 }
 
 // Batch answers many values at once; a value that cannot be read gets an
@@ -94,12 +147,7 @@ func (s *Service) BatchAs(ctx context.Context, v store.Viewer, qs []string, kind
 	unread := make([]error, len(qs))
 	var keys []store.Key
 	for i, q := range qs {
-		if m, ok := s.stored(q, kind); ok {
-			readings[i] = []extract.Match{m}
-			keys = append(keys, store.Key{Kind: m.Kind, Value: m.Value})
-			continue
-		}
-		ms, err := report.Interpret(s.X, q, kind, region)
+		ms, err := s.read(q, kind, region, nil)
 		if err != nil {
 			unread[i] = err
 			continue
@@ -113,10 +161,6 @@ func (s *Service) BatchAs(ctx context.Context, v store.Viewer, qs []string, kind
 	if err != nil {
 		return nil, fmt.Errorf("lookup: %w", err)
 	}
-	now := time.Now
-	if s.Now != nil {
-		now = s.Now
-	}
 	out := make([]Answer, len(qs))
 	k := 0
 	for i, q := range qs {
@@ -124,27 +168,9 @@ func (s *Service) BatchAs(ctx context.Context, v store.Viewer, qs []string, kind
 			out[i] = Answer{Query: q, Error: unread[i].Error(), Sources: []string{}, ScamTypes: []string{}}
 			continue
 		}
-		var as []Answer
-		for _, m := range readings[i] {
-			as = append(as, answer(q, m, infos[k], now()))
-			k++
-		}
-		// The best reading is the first known one, else the extractor's
-		// first.
-		best := 0
-		for j, a := range as {
-			if a.Known || a.KnownGood {
-				best = j
-				break
-			}
-		}
-		a := as[best]
-		for j, o := range as {
-			if j != best {
-				a.Other = append(a.Other, o)
-			}
-		}
-		out[i] = a
+		n := len(readings[i])
+		out[i] = s.best(q, readings[i], infos[k:k+n])
+		k += n
 	}
 	return out, nil
 }

@@ -61,28 +61,33 @@ func (db *DB) Lookup(ctx context.Context, v store.Viewer, keys []store.Key) ([]s
 
 // lookupRow reads a lookup row into info if it is the row of k.
 func (db *DB) lookupRow(ctx context.Context, row *sql.Row, k store.Key, info *store.IndicatorInfo) (bool, error) {
-	var kind, value string
-	var first, last sql.NullInt64
-	var types, sources int64
-	var kg, net sql.NullString
-	var oc, disputed int
-	var r store.IndicatorInfo
-	err := row.Scan(&kind, &value, &r.Reports, &r.Reporters, &r.Trusted, &disputed, &first, &last, &types, &sources, &kg, &oc, &net, &r.Network)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && (indicator.Kind(kind) != k.Kind || value != k.Value) {
+	// The scan targets in one value: Scan takes their addresses, which
+	// would otherwise move each to the heap on its own.
+	var sc struct {
+		kind, value    string
+		first, last    sql.NullInt64
+		types, sources int64
+		kg, net        sql.NullString
+		oc, disputed   int
+		r              store.IndicatorInfo
+	}
+	r := &sc.r
+	err := row.Scan(&sc.kind, &sc.value, &r.Reports, &r.Reporters, &r.Trusted, &sc.disputed, &sc.first, &sc.last, &sc.types, &sc.sources, &sc.kg, &sc.oc, &sc.net, &r.Network)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && (indicator.Kind(sc.kind) != k.Kind || sc.value != k.Value) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
 	r.Key = k
-	r.FirstSeen, r.LastSeen = fromMS(first), fromMS(last)
-	r.ScamTypes = report.ScamTypesOf(types)
-	if r.Sources, err = db.sourceNames(ctx, sources); err != nil {
+	r.FirstSeen, r.LastSeen = fromMS(sc.first), fromMS(sc.last)
+	r.ScamTypes = report.ScamTypesOf(sc.types)
+	if r.Sources, err = db.sourceNames(ctx, sc.sources); err != nil {
 		return false, err
 	}
-	r.KnownGood, r.NetworkID, r.OverCommon, r.Disputed = kg.String, net.String, oc != 0, disputed != 0
+	r.KnownGood, r.NetworkID, r.OverCommon, r.Disputed = sc.kg.String, sc.net.String, sc.oc != 0, sc.disputed != 0
 	r.Known = r.Reports > 0 || len(r.Sources) > 0
-	*info = r
+	*info = *r
 	return true, nil
 }
 
