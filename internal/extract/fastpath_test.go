@@ -2,6 +2,7 @@ package extract
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -142,4 +143,30 @@ func defangedByCopy(raw string) bool {
 		return true
 	}
 	return false
+}
+
+// TestFoldKeeps holds fold's table of characters kept as they are
+// (foldKeeps) to its full switch: every character of the Basic
+// Multilingual Plane, alone, twice, and between a letter and a digit
+// (where "点" is a dot), folds the same with the table and without it.
+func TestFoldKeeps(t *testing.T) {
+	table := foldKeeps
+	defer func() { foldKeeps = table }()
+	fold2 := func(s string) (withTable, without folded) {
+		foldKeeps = table
+		withTable = *fold(s)
+		foldKeeps = [1 << 10]uint64{}
+		without = *fold(s)
+		return withTable, without
+	}
+	for r := rune(0x80); r < 0x10000; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		for _, s := range []string{string(r), "a" + string(r) + "1", string(r) + string(r)} {
+			if got, want := fold2(s); !reflect.DeepEqual(got, want) {
+				t.Fatalf("fold(%q) = %+v with foldKeeps, %+v without", s, got, want)
+			}
+		}
+	}
 }

@@ -116,13 +116,24 @@ func (f *folded) fold(s string, buf []byte) []byte {
 			continue
 		}
 		if c >= 0xE4 && c <= 0xE9 && i+2 < len(s) && !cjkSpecialPair[uint16(c)<<8|uint16(s[i+1])] && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
-			f.han++ // the common case in Chinese text: an ideograph kept as is
-			i += 3
+			// The common case in Chinese text: ideographs kept as they
+			// are, a run of them at a time.
+			han := 0
+			for {
+				han, i = han+1, i+3
+				if i+2 >= len(s) {
+					break
+				}
+				if c = s[i]; c < 0xE4 || c > 0xE9 || cjkSpecialPair[uint16(c)<<8|uint16(s[i+1])] || s[i+1]&0xC0 != 0x80 || s[i+2]&0xC0 != 0x80 {
+					break
+				}
+			}
+			f.han += han
 			continue
 		}
 		r, size := decodeRune(s[i:])
-		if r >= 0x4E00 && r <= 0x9FFF && !cjkSpecial(r) {
-			f.han++
+		if r < 0x10000 && foldKeeps[r>>6]&(1<<(r&63)) != 0 {
+			f.count(r) // punctuation, Thai, Vietnamese letters ...: kept as is
 			i += size
 			continue
 		}
@@ -180,6 +191,27 @@ func (f *folded) fold(s string, buf []byte) []byte {
 	w.flush(len(s))
 	f.text = string(w.b)
 	return w.b
+}
+
+// foldKeeps has bit r set for each character r of the Basic Multilingual
+// Plane that fold keeps as it is: everything but what mayFold names.
+var foldKeeps = func() (t [1 << 10]uint64) {
+	for r := rune(0); r < 0x10000; r++ {
+		if !mayFold(r) {
+			t[r>>6] |= 1 << (r & 63)
+		}
+	}
+	return t
+}()
+
+// mayFold reports whether fold may rewrite r: the cases of its switch.
+func mayFold(r rune) bool {
+	return r < utf8.RuneSelf || r >= 0xFF01 && r <= 0xFF5E && foldWide(r) ||
+		r == 0x3000 || r == 0x00A0 || (r >= 0x2000 && r <= 0x200A) || r == 0x202F || r == 0x205F ||
+		r == 0x200B || r == 0x200C || r == 0x200D || r == 0x2060 || r == 0xFEFF || r == 0x00AD ||
+		r >= 0x2010 && r <= 0x2015 || r == 0x2212 || r == 0xFE63 ||
+		r == '。' || r == '点' || r == '點' || r == '｡' ||
+		decoratedDigit(r) >= 0 || chineseDigit(r) >= 0
 }
 
 // foldWide reports whether a full-width form is one the detectors must see
