@@ -360,6 +360,45 @@ var regionWords = func() map[string]wordClue {
 	return m
 }()
 
+// shortClues holds the regionWords of up to eight letters by their letters
+// packed little-endian in a word, in open addressing: text has many words
+// to look up, and a string map hashes each.
+var shortClues = func() (t [1 << 9]struct {
+	key  uint64 // 0: an empty slot
+	clue wordClue
+}) {
+	for w, c := range regionWords {
+		if len(w) > 8 {
+			continue
+		}
+		var k uint64
+		for m := len(w) - 1; m >= 0; m-- {
+			k = k<<8 | uint64(w[m])
+		}
+		h := clueSlot(k)
+		for t[h].key != 0 {
+			h = (h + 1) % len(t)
+		}
+		t[h].key, t[h].clue = k, c
+	}
+	return t
+}()
+
+func clueSlot(k uint64) int { return int(k * 0x9E3779B97F4A7C15 >> 55) }
+
+// shortClue looks up a word of up to eight lower-case letters, packed as
+// in shortClues.
+func shortClue(k uint64) (wordClue, bool) {
+	for h := clueSlot(k); ; h = (h + 1) % len(shortClues) {
+		switch shortClues[h].key {
+		case k:
+			return shortClues[h].clue, true
+		case 0:
+			return wordClue{}, false
+		}
+	}
+}
+
 type wordClue struct {
 	region string // "" for English
 	strong bool   // one such word settles it
@@ -420,14 +459,25 @@ func latinRegion(t string) (string, string) {
 		}
 		// Most words fail on their first two letters, before a copy.
 		if n := j - i; n >= 2 && n <= len(word) && regionWordPairs[uint16(t[i]&31)<<5|uint16(t[i+1]&31)] {
-			w := word[:n]
-			for k := range w {
-				w[k] = t[i+k] | 0x20
+			var clue wordClue
+			var ok bool
+			if n <= 8 {
+				var k uint64
+				for m := j - 1; m >= i; m-- {
+					k = k<<8 | uint64(t[m]|0x20)
+				}
+				clue, ok = shortClue(k)
+			} else {
+				w := word[:n]
+				for k := range w {
+					w[k] = t[i+k] | 0x20
+				}
+				clue, ok = regionWords[string(w)]
 			}
-			if clue, ok := regionWords[string(w)]; ok {
+			if ok {
 				dup := false
 				for _, s := range seen[:nseen] {
-					if s == string(w) {
+					if s == clue.word {
 						dup = true
 						break
 					}
