@@ -111,8 +111,9 @@ func (f *folded) fold(s string, buf []byte) []byte {
 					continue
 				}
 			}
-			i++
-			i += plainRun(s[i:])
+			if i++; i < len(s) && s[i] < utf8.RuneSelf {
+				i += plainRun(s[i:])
+			}
 			continue
 		}
 		if c >= 0xE4 && c <= 0xE9 && i+2 < len(s) && !cjkSpecialPair[uint16(c)<<8|uint16(s[i+1])] && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {

@@ -36,7 +36,10 @@ func (s *scan) tokens() {
 		case (c == '+' || c == '(') && i+1 < len(t) && (t[i+1] == '+' || digitWord(t, i+1)):
 			i = s.number(i)
 		case c >= 0xC0:
-			i += utf8Len[c>>4] // a whole non-ASCII character: never part of a token
+			// Whole non-ASCII characters, a run of them: never part of a token.
+			for i += utf8Len[c>>4]; i < len(t) && t[i] >= 0xC0; {
+				i += utf8Len[t[i]>>4]
+			}
 		case c < utf8.RuneSelf:
 			i = skipPlain(t, i+1)
 		default:
