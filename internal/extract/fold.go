@@ -125,7 +125,8 @@ func (f *folded) fold(s string, buf []byte) []byte {
 				if i+2 >= len(s) {
 					break
 				}
-				if c = s[i]; c < 0xE4 || c > 0xE9 || cjkSpecialPair[uint16(c)<<8|uint16(s[i+1])] || s[i+1]&0xC0 != 0x80 || s[i+2]&0xC0 != 0x80 {
+				b := s[i : i+3]
+				if c = b[0]; c < 0xE4 || c > 0xE9 || cjkSpecialPair[uint16(c)<<8|uint16(b[1])] || b[1]&0xC0 != 0x80 || b[2]&0xC0 != 0x80 {
 					break
 				}
 			}

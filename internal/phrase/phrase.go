@@ -274,8 +274,12 @@ func (s *Set) FindRange(text string, from, to int, fn func(Match)) {
 		case classThree:
 			// Characters of three bytes (Chinese, Thai) that start no
 			// phrase are passed over in a run of their own.
-			for i+2 < n && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
-				r := uint32(c&0x0F)<<12 | uint32(text[i+1]&0x3F)<<6 | uint32(text[i+2]&0x3F)
+			for i+2 < n {
+				b := text[i : i+3]
+				if b[1]&0xC0 != 0x80 || b[2]&0xC0 != 0x80 {
+					break
+				}
+				r := uint32(c&0x0F)<<12 | uint32(b[1]&0x3F)<<6 | uint32(b[2]&0x3F)
 				if s.starts3[r>>6]&(1<<(r&63)) != 0 && s.first[c] {
 					break // may start one
 				}
