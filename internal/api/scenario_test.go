@@ -243,7 +243,9 @@ func TestTraffickingScenario(t *testing.T) {
 
 	// 8. The son is rescued and the case closed: no leads.
 	var c struct{ Version int }
-	code, body = worker.do(t, srv, "GET", "/api/v1/cases/"+filed.ID, "")
+	if code, body = worker.do(t, srv, "GET", "/api/v1/cases/"+filed.ID, ""); code != 200 {
+		t.Fatalf("read the case: %d %s", code, body)
+	}
 	decodeInto(t, body, &c)
 	code, body = worker.do(t, srv, "PATCH", "/api/v1/cases/"+filed.ID, fmt.Sprintf(`{"version":%d,"status":"closed","closed_reason":"Rescued and home."}`, c.Version))
 	if code != 200 {
