@@ -102,20 +102,22 @@ func (db *DB) AmberOrgs(ctx context.Context, org string) ([]string, error) {
 	if org == "" {
 		return nil, nil
 	}
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT org FROM org_partners WHERE partner = ? ORDER BY org"), org)
+	out, err := db.amberOrgs(ctx, db.r, org)
 	if err != nil {
 		return nil, fmt.Errorf("store: partners of %s: %w", org, err)
 	}
-	defer rows.Close()
-	out := []string{org}
-	for rows.Next() {
-		var o string
-		if err := rows.Scan(&o); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
+	return out, nil
+}
+
+// amberOrgs is AmberOrgs read through q: a transaction's own view when
+// a write computes what an organisation sees.
+func (db *DB) amberOrgs(ctx context.Context, q querier, org string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, db.q("SELECT org FROM org_partners WHERE partner = ? ORDER BY org"), org)
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	partners, err := scanStrings(rows)
+	return append([]string{org}, partners...), err
 }
 
 // userPII is an account's personal data, sealed.

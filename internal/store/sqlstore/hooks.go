@@ -26,20 +26,9 @@ func (db *DB) ownerViewer(ctx context.Context, q querier, org string) (store.Vie
 	if org == "" {
 		return v, nil
 	}
-	rows, err := q.QueryContext(ctx, db.q("SELECT org FROM org_partners WHERE partner = ? ORDER BY org"), org)
-	if err != nil {
-		return v, err
-	}
-	defer rows.Close()
-	v.AmberOrgs = []string{org}
-	for rows.Next() {
-		var o string
-		if err := rows.Scan(&o); err != nil {
-			return v, err
-		}
-		v.AmberOrgs = append(v.AmberOrgs, o)
-	}
-	return v, rows.Err()
+	var err error
+	v.AmberOrgs, err = db.amberOrgs(ctx, q, org)
+	return v, err
 }
 
 // syncLeads records the leads case id has now, as its organisation sees
@@ -146,16 +135,8 @@ func (db *DB) casesSharing(ctx context.Context, tx *sql.Tx, id string) ([]string
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var o string
-		if err := rows.Scan(&o); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanStrings(rows)
+	if err != nil {
 		return nil, err
 	}
 	near, err := db.photoNeighbours(ctx, tx, id)
@@ -212,18 +193,11 @@ func (db *DB) syncNaming(ctx context.Context, tx *sql.Tx, values []store.Key) er
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		found, err := scanStrings(rows)
+		if err != nil {
 			return err
 		}
+		ids = append(ids, found...)
 	}
 	return db.syncCases(ctx, tx, ids)
 }

@@ -273,15 +273,7 @@ func (db *DB) reportLead(ctx context.Context, q querier, v store.Viewer, c *repo
 	if err != nil {
 		return lead, false, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return lead, false, err
-		}
-		lead.Reports = append(lead.Reports, id)
-	}
-	if err := rows.Err(); err != nil {
+	if lead.Reports, err = scanStrings(rows); err != nil {
 		return lead, false, err
 	}
 	lead.Indicator, lead.Role, lead.Disputed = &store.Key{Kind: l.Kind, Value: l.Value}, l.Role, disputed

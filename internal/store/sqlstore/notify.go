@@ -190,18 +190,6 @@ func (db *DB) watcher(ctx context.Context, tx *sql.Tx, user string) (store.Viewe
 		return v, err
 	}
 	v.Org, v.Member = org.String, true
-	rows, err := tx.QueryContext(ctx, db.q("SELECT org FROM org_partners WHERE partner = ? ORDER BY org"), org.String)
-	if err != nil {
-		return v, err
-	}
-	defer rows.Close()
-	v.AmberOrgs = []string{org.String}
-	for rows.Next() {
-		var o string
-		if err := rows.Scan(&o); err != nil {
-			return v, err
-		}
-		v.AmberOrgs = append(v.AmberOrgs, o)
-	}
-	return v, rows.Err()
+	v.AmberOrgs, err = db.amberOrgs(ctx, tx, org.String)
+	return v, err
 }

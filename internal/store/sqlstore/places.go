@@ -28,16 +28,7 @@ func (db *DB) loadReportPlaces(ctx context.Context, rs []report.Report, seqs []i
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var p string
-			if err := rows.Scan(&p); err != nil {
-				rows.Close()
-				return err
-			}
-			rs[i].Places = append(rs[i].Places, p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if rs[i].Places, err = scanStrings(rows); err != nil {
 			return err
 		}
 	}
@@ -59,18 +50,11 @@ func (db *DB) Place(ctx context.Context, v store.Viewer, placeID string) (store.
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			a.Reports = append(a.Reports, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		ids, err := scanStrings(rows)
+		if err != nil {
 			return err
 		}
+		a.Reports = append(a.Reports, ids...)
 		if !v.CaseReader && !v.AllCases && !v.All {
 			return nil
 		}

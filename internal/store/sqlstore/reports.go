@@ -524,6 +524,20 @@ func (db *DB) reportCore(ctx context.Context, tx *sql.Tx, id string) (reportRef,
 	return r, err
 }
 
+// scanStrings reads a one-column result of strings and closes rows.
+func scanStrings(rows *sql.Rows) ([]string, error) {
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 func scanInts(rows *sql.Rows) ([]int64, error) {
 	defer rows.Close()
 	var out []int64
