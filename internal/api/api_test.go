@@ -233,3 +233,32 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+// TestUnrouted: a path routed for other methods is a 405 naming them in
+// Allow, any other miss a 404, both problem documents; the web pages
+// answer their misses the same way, as pages.
+func TestUnrouted(t *testing.T) {
+	h := newHandler(t, Config{})
+	tests := []struct {
+		method, path string
+		status       int
+		allow        string
+	}{
+		{"GET", "/api/v1/scan", 405, "POST"},
+		{"PUT", "/api/v1/lookup", 405, "GET, HEAD, POST"},
+		{"POST", "/healthz", 405, "GET, HEAD"},
+		{"GET", "/api/v1/nothing-here", 404, ""},
+		{"POST", "/check", 405, "GET, HEAD"},
+		{"GET", "/nothing-here", 404, ""},
+	}
+	for _, tt := range tests {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(tt.method, tt.path, nil))
+		if rec.Code != tt.status || rec.Header().Get("Allow") != tt.allow {
+			t.Errorf("%s %s: %d, Allow %q; want %d, %q", tt.method, tt.path, rec.Code, rec.Header().Get("Allow"), tt.status, tt.allow)
+		}
+		if api := strings.HasPrefix(tt.path, "/api/") || tt.path == "/healthz"; api != strings.HasPrefix(rec.Header().Get("Content-Type"), "application/problem+json") {
+			t.Errorf("%s %s: Content-Type %q", tt.method, tt.path, rec.Header().Get("Content-Type"))
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"vigil/internal/auth"
 	"vigil/internal/media"
+	"vigil/internal/web"
 )
 
 // routes lists every route, top to bottom, with the permission it needs
@@ -90,46 +91,21 @@ func (s *Server) routes() http.Handler {
 	route("GET /api/v1/audit", "audit_log", auth.PermAuditRead, s.auditLog)
 
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.gatherer, promhttp.HandlerOpts{}))
-	api := s.recoverPanics(securityHeaders(apiCSP, problemsForUnrouted(mux)))
-	web := s.recoverPanics(securityHeaders(webCSP, s.web))
+	mux.Handle("/", web.Unrouted(mux, func(w http.ResponseWriter, r *http.Request, allow []string) {
+		p := problemFor(ErrNotFound)
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			p = problem{Type: "about:blank", Title: "Method not allowed", Status: http.StatusMethodNotAllowed}
+		}
+		writeProblem(w, p)
+	}))
+	api := s.recoverPanics(securityHeaders(apiCSP, mux))
+	pages := s.recoverPanics(securityHeaders(webCSP, s.web))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
 			api.ServeHTTP(w, r)
 			return
 		}
-		web.ServeHTTP(w, r)
+		pages.ServeHTTP(w, r)
 	})
 }
-
-// problemsForUnrouted answers requests no route takes (404, or 405 with
-// Allow for a known path and another method) with a problem document.
-func problemsForUnrouted(mux *http.ServeMux) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h, pattern := mux.Handler(r)
-		if pattern != "" {
-			mux.ServeHTTP(w, r)
-			return
-		}
-		rec := &headerRecorder{header: http.Header{}}
-		h.ServeHTTP(rec, r)
-		if allow := rec.header.Get("Allow"); allow != "" {
-			w.Header().Set("Allow", allow)
-		}
-		p := problemFor(ErrNotFound)
-		if rec.status == http.StatusMethodNotAllowed {
-			p = problem{Type: "about:blank", Title: "Method not allowed", Status: http.StatusMethodNotAllowed}
-		}
-		writeProblem(w, p)
-	})
-}
-
-// headerRecorder keeps the status and headers a handler writes, and drops
-// its body.
-type headerRecorder struct {
-	header http.Header
-	status int
-}
-
-func (h *headerRecorder) Header() http.Header         { return h.header }
-func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
-func (h *headerRecorder) WriteHeader(code int)        { h.status = code }

@@ -1,6 +1,9 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // routes lists every route, top to bottom. Every POST goes through
 // posted, which refuses forged forms (csrf.go).
@@ -45,42 +48,36 @@ func (s *server) routes() http.Handler {
 		mux.Handle("GET /places/{id}", s.handle(private(s.placeInfo)))
 	}
 	mux.HandleFunc("GET /static/style.css", serveStyle)
-	return s.pagesForUnrouted(mux)
-}
-
-// pagesForUnrouted answers requests no route takes with a page: 404, or
-// 405 with Allow for a known path and another method. Redirects the mux
-// makes (a cleaned path) pass through.
-func (s *server) pagesForUnrouted(mux *http.ServeMux) http.Handler {
 	notFound := s.handle(func(http.ResponseWriter, *http.Request) error { return errNotFound })
 	notAllowed := s.handle(func(http.ResponseWriter, *http.Request) error { return errMethod })
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h, pattern := mux.Handler(r)
-		if pattern != "" {
-			mux.ServeHTTP(w, r)
+	mux.Handle("/", Unrouted(mux, func(w http.ResponseWriter, r *http.Request, allow []string) {
+		if len(allow) == 0 {
+			notFound.ServeHTTP(w, r)
 			return
 		}
-		rec := &headerRecorder{header: http.Header{}}
-		h.ServeHTTP(rec, r)
-		switch rec.status {
-		case http.StatusNotFound:
-			notFound.ServeHTTP(w, r)
-		case http.StatusMethodNotAllowed:
-			w.Header().Set("Allow", rec.header.Get("Allow"))
-			notAllowed.ServeHTTP(w, r)
-		default:
-			mux.ServeHTTP(w, r)
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		notAllowed.ServeHTTP(w, r)
+	}))
+	return mux
+}
+
+// Unrouted is the handler of the catch-all route "/" of mux: the
+// requests no other route takes, 404 (allow empty) or 405 for a path
+// routed for other methods (allow lists them), which miss calls. Routed
+// requests are routed once, by the mux; only a miss pays for asking it
+// which methods the path takes. Redirects the mux makes (a cleaned path,
+// a trailing slash) happen before any route is chosen and pass through.
+// The API answers its misses the same way.
+func Unrouted(mux *http.ServeMux, miss func(w http.ResponseWriter, r *http.Request, allow []string)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range []string{http.MethodDelete, http.MethodGet, http.MethodHead, http.MethodPatch, http.MethodPost, http.MethodPut} {
+			probe := *r
+			probe.Method = m
+			if _, pattern := mux.Handler(&probe); pattern != "" && pattern != "/" {
+				allow = append(allow, m)
+			}
 		}
+		miss(w, r, allow)
 	})
 }
-
-// headerRecorder keeps the status and headers a handler writes, and drops
-// its body.
-type headerRecorder struct {
-	header http.Header
-	status int
-}
-
-func (h *headerRecorder) Header() http.Header         { return h.header }
-func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
-func (h *headerRecorder) WriteHeader(code int)        { h.status = code }
