@@ -337,13 +337,7 @@ func (s *scan) finish(lo, hi int) []Match {
 		if m.Kind != indicator.Place {
 			m.Hint = s.hint(m.Kind, f.fs, f.fe)
 		}
-		if kg := s.x.opts.KnownGood; kg != nil && !m.KnownGood {
-			if note, benign, ok := kg.KnownGood(m.Kind, m.Value); ok && benign {
-				m.KnownGood, m.Note = true, note
-			} else if ok {
-				m.Warning = note
-			}
-		}
+		s.x.mark(&m)
 		if m.KnownGood {
 			m.Hint = HintNone
 		}
@@ -351,6 +345,17 @@ func (s *scan) finish(lo, hi int) []Match {
 		out = append(out, m)
 	}
 	return out
+}
+
+// mark adds the known-good lists' mark to m: known-good, or a warning.
+func (x *Extractor) mark(m *Match) {
+	if kg := x.opts.KnownGood; kg != nil && !m.KnownGood {
+		if note, benign, ok := kg.KnownGood(m.Kind, m.Value); ok && benign {
+			m.KnownGood, m.Note = true, note
+		} else if ok {
+			m.Warning = note
+		}
+	}
 }
 
 // hint reads the cue words around a match (60 bytes before, 24 after).

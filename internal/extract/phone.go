@@ -191,6 +191,34 @@ func (x *Extractor) validPhone(digits, region string) (indicator.PhoneNumber, bo
 	return res.p, res.ok
 }
 
+// ReadInternational reads s when it is a valid international phone number
+// written alone ("+" and 7 to 15 digits, nothing else, in E.164 form):
+// the kind, value, region and list marks (known-good or warning) Extract
+// gives that number, without scanning a text. Hints and tags are not
+// read, and Confidence is 1 (the number stands alone). ok is false for
+// anything else, which Extract must read. Lookups of pasted numbers are
+// its use.
+func (x *Extractor) ReadInternational(s string) (Match, bool) {
+	if len(s) < 8 || len(s) > 16 || s[0] != '+' || !x.want(indicator.Phone) {
+		return Match{}, false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return Match{}, false
+		}
+	}
+	p, ok := x.validPhone(s[1:], "")
+	if !ok || p.Value != s {
+		return Match{}, false
+	}
+	m := Match{Kind: indicator.Phone, Value: s, Region: p.Region, Raw: s, End: len(s), Confidence: 1}
+	if p.Type == "premium_rate" {
+		m.Note = "premium-rate number"
+	}
+	x.mark(&m)
+	return m, true
+}
+
 // validShort reports whether digits is a valid short number in region,
 // remembering the answer like validPhone.
 func (x *Extractor) validShort(digits, region string) bool {

@@ -93,10 +93,16 @@ func (s *Service) AskAs(ctx context.Context, v store.Viewer, q string, kind indi
 }
 
 // read returns the readings of q, appended to ms: the value itself when
-// the store holds it in canonical form, else the extractor's.
+// the store holds it in canonical form, else the extractor's (without
+// scanning, for an international number written alone).
 func (s *Service) read(q string, kind indicator.Kind, region string, ms []extract.Match) ([]extract.Match, error) {
 	if m, ok := s.stored(q, kind); ok {
 		return append(ms, m), nil
+	}
+	if kind == "" {
+		if m, ok := s.X.ReadInternational(strings.TrimSpace(q)); ok {
+			return append(ms, m), nil
+		}
 	}
 	return report.Interpret(s.X, q, kind, region)
 }

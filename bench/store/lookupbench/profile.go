@@ -55,6 +55,15 @@ func serveProfiled(ctx context.Context, log *slog.Logger, addr, dsn, out string)
 		return err
 	}
 	defer db.Close()
+	// As vigil serve is measured: with its lookup index loaded, which the
+	// profile should not count.
+	for !db.IndexReady() {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 	h, err := api.New(ctx, api.Config{Extract: extract.Options{}, Store: db, ReportsPerHour: 20}, log, nil)
 	if err != nil {
 		return err

@@ -148,7 +148,7 @@ func (db *DB) AddUser(ctx context.Context, u store.User) (store.User, error) {
 	if err != nil {
 		return u, fmt.Errorf("store: add user: %w", err)
 	}
-	err = db.tx(ctx, func(tx *sql.Tx) error {
+	err = db.quietTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO users (id, login_hash, pii, role, org, password_hash, must_change, disabled, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), u.ID, loginHash(db.keys, u.Login), sealed, string(u.Role), nullString(u.Org),
 			u.PasswordHash, b2i(u.MustChange), b2i(u.Disabled), ms(u.CreatedAt))
@@ -231,7 +231,7 @@ func (db *DB) Users(ctx context.Context) ([]store.User, error) {
 // UpdateUser changes an account; disabling it or changing its password
 // ends its sessions.
 func (db *DB) UpdateUser(ctx context.Context, u store.User) error {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.quietTx(ctx, func(tx *sql.Tx) error {
 		var oldHash string
 		var oldDisabled int
 		err := tx.QueryRowContext(ctx, db.q("SELECT password_hash, disabled FROM users WHERE id = ?"), u.ID).Scan(&oldHash, &oldDisabled)
@@ -268,7 +268,7 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 
 // AddSession stores a session.
 func (db *DB) AddSession(ctx context.Context, s store.Session) error {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.quietTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, db.q("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)"),
 			s.TokenHash, s.User.ID, ms(s.CreatedAt), ms(s.ExpiresAt))
 		if err != nil {
@@ -310,7 +310,7 @@ func (db *DB) Session(ctx context.Context, tokenHash string) (store.Session, err
 
 // DeleteSession ends a session.
 func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.quietTx(ctx, func(tx *sql.Tx) error {
 		var uid string
 		err := tx.QueryRowContext(ctx, db.q("DELETE FROM sessions WHERE token_hash = ? RETURNING user_id"), tokenHash).Scan(&uid)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -332,7 +332,7 @@ func (db *DB) AddKey(ctx context.Context, k store.APIKey) error {
 	for i, p := range k.Perms {
 		perms[i] = string(p)
 	}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.quietTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, db.q("INSERT INTO api_keys (id, hash, name, org, perms, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
 			k.ID, k.Hash, k.Name, k.Org, strings.Join(perms, " "), k.CreatedBy, ms(k.CreatedAt))
 		if err != nil {
@@ -400,7 +400,7 @@ func (db *DB) Keys(ctx context.Context) ([]store.APIKey, error) {
 
 // RevokeKey revokes a key.
 func (db *DB) RevokeKey(ctx context.Context, id string) error {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.quietTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.q("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"), ms(time.Now()), id)
 		if err != nil {
 			return err

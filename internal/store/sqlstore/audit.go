@@ -35,7 +35,7 @@ func (db *DB) audit(ctx context.Context, tx *sql.Tx, action, target, detail stri
 // AppendAudit records an event that changes nothing else: a read of
 // personal data.
 func (db *DB) AppendAudit(ctx context.Context, action, target, detail string) error {
-	err := db.tx(ctx, func(tx *sql.Tx) error { return db.audit(ctx, tx, action, target, detail) })
+	err := db.quietTx(ctx, func(tx *sql.Tx) error { return db.audit(ctx, tx, action, target, detail) })
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
 	}

@@ -115,7 +115,7 @@ func (db *DB) writeCaseIndex(ctx context.Context, tx *sql.Tx, c *report.Case) er
 func (db *DB) AddCase(ctx context.Context, c *report.Case, f store.CaseFiling) (string, []byte, error) {
 	var id string
 	var replay []byte
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.quietTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if f.Idem.Key != "" {
 			if id, replay, err = db.priorFiling(ctx, tx, f.Idem); err != nil || replay != nil {
@@ -211,7 +211,7 @@ func (db *DB) Case(ctx context.Context, v store.Viewer, id string) (report.Case,
 		c.Evidence, err = db.listEvidence(ctx, db.r, id)
 	}
 	if err == nil {
-		err = db.tx(ctx, func(tx *sql.Tx) error { return db.audit(ctx, tx, "case.read", id, "") })
+		err = db.quietTx(ctx, func(tx *sql.Tx) error { return db.audit(ctx, tx, "case.read", id, "") })
 	}
 	if err != nil {
 		return report.Case{}, fmt.Errorf("store: case %s: %w", id, err)
@@ -309,7 +309,7 @@ func (db *DB) Cases(ctx context.Context, v store.Viewer, q store.CaseQuery) ([]r
 		for i := range cs {
 			ids[i] = cs[i].ID
 		}
-		err := db.tx(ctx, func(tx *sql.Tx) error { return db.audit(ctx, tx, "case.list", "", strings.Join(ids, " ")) })
+		err := db.quietTx(ctx, func(tx *sql.Tx) error { return db.audit(ctx, tx, "case.list", "", strings.Join(ids, " ")) })
 		if err != nil {
 			return nil, "", fmt.Errorf("store: cases: %w", err)
 		}
@@ -322,7 +322,7 @@ func (db *DB) Cases(ctx context.Context, v store.Viewer, q store.CaseQuery) ([]r
 // shared a value or a photo with it before or after the change. The
 // creation time and source stay as stored.
 func (db *DB) UpdateCase(ctx context.Context, c *report.Case) error {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.quietTx(ctx, func(tx *sql.Tx) error {
 		cur, err := db.loadCase(ctx, tx, c.ID)
 		if err != nil {
 			return err

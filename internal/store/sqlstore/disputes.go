@@ -128,7 +128,6 @@ func (db *DB) Disputes(ctx context.Context, status string, limit int) ([]store.D
 // known-good and stops connecting reports.
 func (db *DB) ResolveDispute(ctx context.Context, id string, upheld bool, note string) (store.Dispute, error) {
 	var d store.Dispute
-	var written []keyID
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		ds, err := db.scanDisputes(ctx, tx, "SELECT "+disputeColumns+" FROM disputes WHERE id = ?", id)
 		if err != nil {
@@ -161,7 +160,6 @@ func (db *DB) ResolveDispute(ctx context.Context, id string, upheld bool, note s
 			if err != nil {
 				return err
 			}
-			written = append(written, keyID{d.Kind, d.Value, ind})
 			if networked {
 				if err := db.relabelAround(ctx, tx, []int64{ind}, nil); err != nil {
 					return err
@@ -179,7 +177,6 @@ func (db *DB) ResolveDispute(ctx context.Context, id string, upheld bool, note s
 	if err != nil {
 		return d, fmt.Errorf("store: resolve dispute %s: %w", id, err)
 	}
-	db.index.add(written)
 	return d, nil
 }
 

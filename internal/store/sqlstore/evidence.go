@@ -65,7 +65,7 @@ func (db *DB) AddEvidence(ctx context.Context, caseID string, e report.EvidenceR
 	e.ID = newID()
 	e.Size = int64(len(data))
 	e.AddedAt = time.Now().UTC().Truncate(time.Millisecond)
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.quietTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, db.q("SELECT COUNT(*) FROM cases WHERE id = ?"), caseID).Scan(&n); err != nil {
 			return err
@@ -190,7 +190,7 @@ func (db *DB) Evidence(ctx context.Context, v store.Viewer, caseID, evidenceID s
 		if data, err = db.keys.Open(sealed, evidenceAAD(evidenceID)); err != nil {
 			return fmt.Errorf("unseal evidence %s: %w", evidenceID, err)
 		}
-		return db.tx(ctx, func(tx *sql.Tx) error { return db.audit(ctx, tx, "case.evidence.read", caseID, evidenceID) })
+		return db.quietTx(ctx, func(tx *sql.Tx) error { return db.audit(ctx, tx, "case.evidence.read", caseID, evidenceID) })
 	}()
 	if err != nil {
 		return report.EvidenceRef{}, nil, fmt.Errorf("store: evidence %s of case %s: %w", evidenceID, caseID, err)

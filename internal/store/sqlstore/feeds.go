@@ -33,9 +33,7 @@ func (db *DB) sourceBit(ctx context.Context, tx *sql.Tx, name string) (int64, er
 // AddListed records a batch of values a feed lists, and the import's
 // progress, in one transaction.
 func (db *DB) AddListed(ctx context.Context, source string, knownGood bool, entries []store.Key, done store.ImportState) error {
-	var written []keyID
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		written = written[:0]
 		var flipped []int64
 		if knownGood {
 			for _, e := range entries {
@@ -43,7 +41,6 @@ func (db *DB) AddListed(ctx context.Context, source string, knownGood bool, entr
 				if err != nil {
 					return err
 				}
-				written = append(written, keyID{e.Kind, e.Value, id})
 				if networked {
 					flipped = append(flipped, id)
 				}
@@ -61,9 +58,8 @@ func (db *DB) AddListed(ctx context.Context, source string, knownGood bool, entr
 				return err
 			}
 			defer stmt.Close()
-			// Bulk listings are not added to the key index row by row
-			// (that would cost a RETURNING per row); the refresher reads
-			// them, and until it has, lookups check misses in the table.
+			// The lookup index reads the rows back once this commits
+			// (DB.tx): a RETURNING per row would cost more.
 			for _, e := range entries {
 				if _, err := stmt.ExecContext(ctx, string(e.Kind), e.Value, bit, now, now); err != nil {
 					return err
@@ -87,13 +83,9 @@ func (db *DB) AddListed(ctx context.Context, source string, knownGood bool, entr
 		}
 		return db.saveProgress(ctx, tx, done)
 	})
-	if !knownGood {
-		db.index.behind()
-	}
 	if err != nil {
 		return fmt.Errorf("store: add listed values of %s: %w", source, err)
 	}
-	db.index.add(written)
 	return nil
 }
 
@@ -101,11 +93,10 @@ func (db *DB) AddListed(ctx context.Context, source string, knownGood bool, entr
 // transaction.
 func (db *DB) AddImported(ctx context.Context, reports []*report.Report, done store.ImportState) (int, error) {
 	added := 0
-	var written []keyID
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		added, written = 0, written[:0]
+		added = 0
 		for _, r := range reports {
-			_, created, err := db.addReport(ctx, tx, r, store.Idempotency{}, &written, false)
+			_, created, err := db.addReport(ctx, tx, r, store.Idempotency{}, false)
 			if err != nil {
 				return fmt.Errorf("report %s: %w", r.ImportKey, err)
 			}
@@ -124,7 +115,6 @@ func (db *DB) AddImported(ctx context.Context, reports []*report.Report, done st
 	if err != nil {
 		return 0, fmt.Errorf("store: add imported reports: %w", err)
 	}
-	db.index.add(written)
 	return added, nil
 }
 

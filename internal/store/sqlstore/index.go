@@ -2,25 +2,40 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"hash/maphash"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"vigil/internal/indicator"
+	"vigil/internal/store"
 )
 
-// keyIndex maps a hash of (kind, value) to the indicator's row id, in
-// memory: a lookup of a value the store has never seen (most lookups)
-// touches no SQL at all, and one of a known value reads a single row by
-// its primary key. It costs about 20-40 bytes per indicator.
+// keyIndex holds, in memory, what a public lookup answers for every stored
+// indicator: a hash of (kind, value) maps to the row id and to the row's
+// answer. A lookup of a value the store has never seen (most lookups) or of
+// a known one touches no SQL at all. Answers are shared: the rows one
+// import batch listed all say the same and hold one answer, so a feed's
+// millions of values cost the map entry alone (about 20-40 bytes each).
+// Rows whose answer is not held (past maxAnswers, mostly reported values)
+// are read by primary key.
 //
-// The index follows the table: this process adds the rows it writes as
-// soon as they commit, and a refresher reads rows added by other
-// processes (vigil import, other servers sharing a PostgreSQL store)
-// every refreshEvery. A hash collision or a row id reused after a delete
-// is caught by comparing the row's kind and value, and answered by the
-// (kind, value) index instead.
+// The index follows the table exactly, whoever writes: every write that
+// can change an answer moves the lookup version first (DB.tx), and the
+// triggers of migration 0006 stamp the indicator and network rows it
+// changes with it and record the indicators it deletes. A refresh reads
+// rows newer than the highest id read, rows and networks stamped since the
+// version it last read, and deletions. This process refreshes as each of
+// its writes commits, before the write returns, and every refreshEvery for
+// writes by others (vigil import, other servers sharing a store).
+//
+// A row id reused after a delete is caught by comparing the row's kind and
+// value on the SQL path; a hash two stored keys share is marked and always
+// answered by the (kind, value) index. A value never stored whose 64-bit
+// hash equals a stored one's would be answered as that one: about one
+// lookup in 10^12 with 10 million values (docs/store.md).
 type keyIndex struct {
 	seed maphash.Seed
 	// on is set when the index is followed (Options.LookupIndex); off, it
@@ -28,21 +43,54 @@ type keyIndex struct {
 	// lookup will read.
 	on    bool
 	ready atomic.Bool
-	// gen counts writes whose rows were not added here (bulk listing);
-	// caughtUp is the gen the refresher has read past. While it lags, a
-	// key the index lacks may still be in the table.
-	gen, caughtUp atomic.Int64
+	// partial is set when a row could not be indexed (an id beyond
+	// idBits): a key the index lacks is then never surely absent.
+	partial atomic.Bool
 
-	mu    sync.RWMutex
-	ids   map[uint64]int64
+	// refreshing lets one refresh run at a time; seen is the lookup
+	// version the last one read past.
+	refreshing sync.Mutex
+	seen       int64
+
+	mu sync.RWMutex
+	// ids maps a key's hash to its row id (the low idBits) and the number
+	// of its answer (the bits above; 0 for none, shared for a hash two
+	// stored keys have).
+	ids   map[uint64]uint64
 	maxID int64
+	// answers[n] is answer n (0 is none) and keys[n] the columns it was
+	// made from, which answerOf finds it by. netSize holds the size of
+	// every network, which answers name.
+	answers  []store.IndicatorInfo
+	keys     []rowAnswer
+	answerOf map[rowAnswer]uint64
+	made     int // answers made since the last compaction
+	netSize  map[string]int
 }
 
-// refreshEvery is how soon rows written by other processes are seen.
+const (
+	idBits = 40
+	idMask = 1<<idBits - 1
+	// shared marks a hash two stored keys have.
+	shared = 1<<(64-idBits) - 1
+	// maxAnswers bounds the distinct answers held (a few hundred bytes
+	// each); past it, rows are read from SQL until a compaction frees some.
+	maxAnswers = 1 << 17
+)
+
+// refreshEvery is how soon writes by other processes are seen.
 const refreshEvery = time.Second
 
 func newKeyIndex() *keyIndex {
-	return &keyIndex{seed: maphash.MakeSeed(), ids: map[uint64]int64{}}
+	x := &keyIndex{seed: maphash.MakeSeed(), ids: map[uint64]uint64{}, netSize: map[string]int{}}
+	x.resetAnswers()
+	return x
+}
+
+func (x *keyIndex) resetAnswers() {
+	x.answers, x.keys = []store.IndicatorInfo{{}}, []rowAnswer{{}}
+	x.answerOf = map[rowAnswer]uint64{}
+	x.made = 0
 }
 
 func (x *keyIndex) hash(kind indicator.Kind, value string) uint64 {
@@ -54,92 +102,342 @@ func (x *keyIndex) hash(kind indicator.Kind, value string) uint64 {
 	return h.Sum64()
 }
 
-// get returns the row id of a key, if the index has it.
-func (x *keyIndex) get(kind indicator.Kind, value string) (int64, bool) {
-	h := x.hash(kind, value)
+// entry is what the index holds for one hash.
+type entry struct {
+	id int64
+	// held is set when info is the public's answer for the row.
+	held bool
+	info store.IndicatorInfo
+	// shared is set when two stored keys have the hash.
+	shared bool
+}
+
+// find returns the index's entry for hash h, if it has one.
+func (x *keyIndex) find(h uint64) (entry, bool) {
 	x.mu.RLock()
-	id, ok := x.ids[h]
+	v, ok := x.ids[h]
+	if !ok {
+		x.mu.RUnlock()
+		return entry{}, false
+	}
+	e := entry{id: int64(v & idMask)}
+	switch n := v >> idBits; {
+	case n == shared:
+		e.shared = true
+	case n != 0:
+		e.held, e.info = true, x.answers[n]
+		if e.info.NetworkID != "" {
+			e.info.Network = x.netSize[e.info.NetworkID]
+		}
+	}
 	x.mu.RUnlock()
-	return id, ok
+	// The slices are the caller's to keep and change.
+	e.info.Sources, e.info.ScamTypes = slices.Clone(e.info.Sources), slices.Clone(e.info.ScamTypes)
+	return e, true
 }
-
-// keyID is a row written by this process, to add once committed.
-type keyID struct {
-	kind  indicator.Kind
-	value string
-	id    int64
-}
-
-func (x *keyIndex) add(rows []keyID) {
-	if !x.on || len(rows) == 0 {
-		return
-	}
-	x.mu.Lock()
-	for _, r := range rows {
-		x.ids[x.hash(r.kind, r.value)] = r.id
-	}
-	x.mu.Unlock()
-}
-
-// behind marks rows committed without being added: until the refresher
-// has read them, misses are checked in the table.
-func (x *keyIndex) behind() { x.gen.Add(1) }
 
 // complete reports whether a key missing from the index is missing from
-// the table.
-func (x *keyIndex) complete() bool { return x.caughtUp.Load() >= x.gen.Load() }
+// the table (as of the last refresh).
+func (x *keyIndex) complete() bool { return !x.partial.Load() }
 
-// follow loads the table into the index, then keeps reading new rows
-// until ctx ends. Lookups use the index once the first load is complete.
-func (x *keyIndex) follow(ctx context.Context, db *DB) {
-	for {
-		g := x.gen.Load()
-		n, err := x.readNew(ctx, db)
-		if ctx.Err() != nil {
-			return
+// indexedRow is a row as a refresh reads it.
+type indexedRow struct {
+	id    int64
+	kind  indicator.Kind
+	value string
+	a     rowAnswer
+	info  store.IndicatorInfo // without Key and Network
+}
+
+// put enters rows read from the table. Called with mu held.
+func (x *keyIndex) put(rows []indexedRow) {
+	for i := range rows {
+		r := &rows[i]
+		if r.id < 0 || r.id > idMask {
+			x.partial.Store(true)
+			continue
 		}
-		if err == nil && n == 0 {
-			x.caughtUp.Store(g)
-			x.ready.Store(true)
+		x.maxID = max(x.maxID, r.id)
+		h := x.hash(r.kind, r.value)
+		v, ok := x.ids[h]
+		if ok && (int64(v&idMask) != r.id || v>>idBits == shared) {
+			// Another row has the hash: another key, or this key's
+			// earlier row, deleted. Either way, ask by key.
+			x.ids[h] = uint64(r.id) | shared<<idBits
+			continue
 		}
-		if err != nil || n == 0 {
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(refreshEvery):
-			}
+		x.ids[h] = uint64(r.id) | x.answerFor(r)<<idBits
+	}
+}
+
+// answerFor returns the number of r's answer, made if new; 0 when no more
+// answers can be held. Called with mu held.
+func (x *keyIndex) answerFor(r *indexedRow) uint64 {
+	if n, ok := x.answerOf[r.a]; ok {
+		return n
+	}
+	if len(x.answers) >= maxAnswers {
+		if x.made < maxAnswers/2 {
+			return 0
+		}
+		x.compact()
+		if len(x.answers) >= maxAnswers {
+			return 0
+		}
+	}
+	n := uint64(len(x.answers))
+	x.answers = append(x.answers, r.info)
+	x.keys = append(x.keys, r.a)
+	x.answerOf[r.a] = n
+	x.made++
+	return n
+}
+
+// compact drops the answers no row holds any more, renumbering the rest.
+// Called with mu held.
+func (x *keyIndex) compact() {
+	old, oldKeys := x.answers, x.keys
+	x.resetAnswers()
+	renumbered := map[uint64]uint64{}
+	for h, v := range x.ids {
+		n := v >> idBits
+		if n == 0 || n == shared {
+			continue
+		}
+		m, ok := renumbered[n]
+		if !ok {
+			m = uint64(len(x.answers))
+			x.answers = append(x.answers, old[n])
+			x.keys = append(x.keys, oldKeys[n])
+			x.answerOf[oldKeys[n]] = m
+			renumbered[n] = m
+		}
+		x.ids[h] = v&idMask | m<<idBits
+	}
+}
+
+// gone removes the entries of deleted rows. Called with mu held.
+func (x *keyIndex) gone(rows []indexedRow) {
+	for _, r := range rows {
+		h := x.hash(r.kind, r.value)
+		if v, ok := x.ids[h]; ok && int64(v&idMask) == r.id && v>>idBits != shared {
+			delete(x.ids, h)
 		}
 	}
 }
 
-// readNew reads up to a chunk of rows newer than the highest id read.
-func (x *keyIndex) readNew(ctx context.Context, db *DB) (int, error) {
-	x.mu.RLock()
-	from := x.maxID
-	x.mu.RUnlock()
-	rows, err := db.r.QueryContext(ctx, db.q("SELECT id, kind, value FROM indicators WHERE id > ? ORDER BY id LIMIT 50000"), from)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	var batch []keyID
-	for rows.Next() {
-		var r keyID
-		var kind string
-		if err := rows.Scan(&r.id, &kind, &r.value); err != nil {
-			return 0, err
+// follow loads the table into the index, then refreshes it every
+// refreshEvery until ctx ends. Lookups use the index once the first load
+// is complete.
+func (x *keyIndex) follow(ctx context.Context, db *DB) {
+	for !x.ready.Load() {
+		if err := x.load(ctx, db); err == nil {
+			x.ready.Store(true)
+			break
 		}
-		r.kind = indicator.Kind(kind)
-		batch = append(batch, r)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(refreshEvery):
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return 0, err
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(refreshEvery):
+		}
+		x.refresh(ctx, db) // an error is retried at the next tick
 	}
-	x.add(batch)
-	if len(batch) > 0 {
+}
+
+// load reads the whole table, then what changed meanwhile.
+func (x *keyIndex) load(ctx context.Context, db *DB) error {
+	x.refreshing.Lock()
+	defer x.refreshing.Unlock()
+	v, err := db.lookupVersion(ctx)
+	if err != nil {
+		return err
+	}
+	x.seen = v
+	if err := x.readNetworks(ctx, db, -1); err != nil {
+		return err
+	}
+	if err := x.readNew(ctx, db); err != nil {
+		return err
+	}
+	return x.refreshLocked(ctx, db)
+}
+
+// refresh reads what changed in the table since the last refresh.
+func (x *keyIndex) refresh(ctx context.Context, db *DB) error {
+	x.refreshing.Lock()
+	defer x.refreshing.Unlock()
+	return x.refreshLocked(ctx, db)
+}
+
+func (x *keyIndex) refreshLocked(ctx context.Context, db *DB) error {
+	v, err := db.lookupVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if v != x.seen {
+		// Deletions first: a deleted row's key may be back in a new row.
+		gone, err := x.readRows(ctx, db, "SELECT id, kind, value FROM lookup_gone WHERE version > ?", false, x.seen)
+		if err != nil {
+			return err
+		}
 		x.mu.Lock()
-		x.maxID = max(x.maxID, batch[len(batch)-1].id)
+		x.gone(gone)
+		x.mu.Unlock()
+		// An id at or below the highest read may have been handed out
+		// again (SQLite reuses the highest after a delete).
+		for _, g := range gone {
+			again, err := x.readRows(ctx, db, indexColumns+" WHERE id = ?", true, g.id)
+			if err != nil {
+				return err
+			}
+			x.mu.Lock()
+			x.put(again)
+			x.mu.Unlock()
+		}
+		if err := x.readNetworks(ctx, db, x.seen); err != nil {
+			return err
+		}
+		if err := x.readChunked(ctx, db, indexColumns+" WHERE version > ?", x.seen); err != nil {
+			return err
+		}
+	}
+	if err := x.readNew(ctx, db); err != nil {
+		return err
+	}
+	x.seen = v
+	return nil
+}
+
+// indexColumns are the columns a refresh reads of a row.
+const indexColumns = `SELECT id, kind, value, reports, reporters, trusted, disputed, first_seen, last_seen, scam_types, sources,
+	known_good, over_common, network_id FROM indicators`
+
+// readNew reads the rows newer than the highest id read, a chunk at a time.
+func (x *keyIndex) readNew(ctx context.Context, db *DB) error {
+	for {
+		x.mu.RLock()
+		from := x.maxID
+		x.mu.RUnlock()
+		rows, err := x.readRows(ctx, db, indexColumns+" WHERE id > ? ORDER BY id LIMIT 50000", true, from)
+		if err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		x.mu.Lock()
+		x.put(rows)
 		x.mu.Unlock()
 	}
-	return len(batch), nil
+}
+
+// readChunked reads the rows a query returns, entering them a chunk at a
+// time so that lookups are not held up.
+func (x *keyIndex) readChunked(ctx context.Context, db *DB, query string, args ...any) error {
+	rows, err := db.r.QueryContext(ctx, db.q(query), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var chunk []indexedRow
+	flush := func() {
+		x.mu.Lock()
+		x.put(chunk)
+		x.mu.Unlock()
+		chunk = chunk[:0]
+	}
+	for rows.Next() {
+		r, err := db.scanIndexed(ctx, rows, true)
+		if err != nil {
+			return err
+		}
+		if chunk = append(chunk, r); len(chunk) == 1000 {
+			flush()
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	flush()
+	return nil
+}
+
+// readRows reads a query's rows: with their answers (full) or only the
+// id, kind and value.
+func (x *keyIndex) readRows(ctx context.Context, db *DB, query string, full bool, args ...any) ([]indexedRow, error) {
+	rows, err := db.r.QueryContext(ctx, db.q(query), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []indexedRow
+	for rows.Next() {
+		r, err := db.scanIndexed(ctx, rows, full)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) scanIndexed(ctx context.Context, rows *sql.Rows, full bool) (indexedRow, error) {
+	var r indexedRow
+	var kind string
+	if !full {
+		err := rows.Scan(&r.id, &kind, &r.value)
+		r.kind = indicator.Kind(kind)
+		return r, err
+	}
+	a := &r.a
+	if err := rows.Scan(&r.id, &kind, &r.value, &a.reports, &a.reporters, &a.trusted, &a.disputed, &a.first, &a.last, &a.types, &a.sources,
+		&a.kg, &a.oc, &a.net); err != nil {
+		return r, err
+	}
+	r.kind = indicator.Kind(kind)
+	info, err := db.answerOf(ctx, store.Key{}, a)
+	r.info = info
+	return r, err
+}
+
+// readNetworks reads the sizes of the networks stamped after version
+// since (every network when since is negative).
+func (x *keyIndex) readNetworks(ctx context.Context, db *DB, since int64) error {
+	rows, err := db.r.QueryContext(ctx, db.q("SELECT id, size FROM networks WHERE version > ?"), since)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	sizes := map[string]int{}
+	for rows.Next() {
+		var id string
+		var size int
+		if err := rows.Scan(&id, &size); err != nil {
+			return err
+		}
+		sizes[id] = size
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	x.mu.Lock()
+	for id, size := range sizes {
+		x.netSize[id] = size
+	}
+	x.mu.Unlock()
+	return nil
+}
+
+// lookupVersion reads the lookup version.
+func (db *DB) lookupVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := db.r.QueryRowContext(ctx, "SELECT n FROM lookup_version WHERE id = 1").Scan(&v)
+	return v, err
 }

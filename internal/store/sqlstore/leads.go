@@ -401,7 +401,7 @@ func (db *DB) Leads(ctx context.Context, v store.Viewer, caseID string) ([]store
 			}
 		}
 		tx.Rollback()
-		return db.tx(ctx, func(tx *sql.Tx) error {
+		return db.quietTx(ctx, func(tx *sql.Tx) error {
 			return db.audit(ctx, tx, "case.leads", caseID, fmt.Sprintf("%d leads", len(out)))
 		})
 	}()

@@ -16,9 +16,10 @@ const lookupColumns = `SELECT i.kind, i.value, i.reports, i.reporters, i.trusted
 	i.known_good, i.over_common, i.network_id, COALESCE(n.size, 0) FROM indicators i LEFT JOIN networks n ON n.id = i.network_id`
 
 // Lookup answers what is known of each key. Once the key index is loaded,
-// a value it does not hold is unknown without a query, and a known one is
-// one row read by primary key; until then, and on a hash collision, the
-// (kind, value) index answers.
+// a value it does not hold is unknown without a query, a known one is
+// answered from memory, or, when its answer is not held, by one row read
+// by primary key; until then, and for a hash two keys share, the (kind,
+// value) index answers.
 //
 // The stored figures are the public's (TLP:CLEAR reports); for any other
 // viewer they are counted from the links of the reports it sees.
@@ -39,12 +40,16 @@ func (db *DB) Lookup(ctx context.Context, v store.Viewer, keys []store.Key) ([]s
 		var found bool
 		var err error
 		if indexed {
-			id, ok := db.index.get(k.Kind, k.Value)
-			if !ok && db.index.complete() {
+			e, ok := db.index.find(db.index.hash(k.Kind, k.Value))
+			switch {
+			case !ok && db.index.complete():
 				continue
-			}
-			if ok {
-				if found, err = db.lookupRow(ctx, db.byID.QueryRowContext(qctx, id), k, &out[i]); err == nil && found {
+			case ok && e.held:
+				out[i] = e.info
+				out[i].Key = k
+				continue
+			case ok && !e.shared:
+				if found, err = db.lookupRow(ctx, db.byID.QueryRowContext(qctx, e.id), k, &out[i]); err == nil && found {
 					continue
 				}
 			}
@@ -59,36 +64,54 @@ func (db *DB) Lookup(ctx context.Context, v store.Viewer, keys []store.Key) ([]s
 	return out, nil
 }
 
+// rowAnswer is a lookup row's columns but its key and its network's size:
+// rows that agree on them give the same answer.
+type rowAnswer struct {
+	reports, reporters, trusted int
+	first, last                 sql.NullInt64
+	types, sources              int64
+	kg, net                     sql.NullString
+	oc, disputed                int
+}
+
 // lookupRow reads a lookup row into info if it is the row of k.
 func (db *DB) lookupRow(ctx context.Context, row *sql.Row, k store.Key, info *store.IndicatorInfo) (bool, error) {
 	// The scan targets in one value: Scan takes their addresses, which
 	// would otherwise move each to the heap on its own.
 	var sc struct {
-		kind, value    string
-		first, last    sql.NullInt64
-		types, sources int64
-		kg, net        sql.NullString
-		oc, disputed   int
-		r              store.IndicatorInfo
+		kind, value string
+		a           rowAnswer
+		network     int
 	}
-	r := &sc.r
-	err := row.Scan(&sc.kind, &sc.value, &r.Reports, &r.Reporters, &r.Trusted, &sc.disputed, &sc.first, &sc.last, &sc.types, &sc.sources, &sc.kg, &sc.oc, &sc.net, &r.Network)
+	a := &sc.a
+	err := row.Scan(&sc.kind, &sc.value, &a.reports, &a.reporters, &a.trusted, &a.disputed, &a.first, &a.last, &a.types, &a.sources, &a.kg, &a.oc, &a.net, &sc.network)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && (indicator.Kind(sc.kind) != k.Kind || sc.value != k.Value) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	r.Key = k
-	r.FirstSeen, r.LastSeen = fromMS(sc.first), fromMS(sc.last)
-	r.ScamTypes = report.ScamTypesOf(sc.types)
-	if r.Sources, err = db.sourceNames(ctx, sc.sources); err != nil {
+	r, err := db.answerOf(ctx, k, a)
+	if err != nil {
 		return false, err
 	}
-	r.KnownGood, r.NetworkID, r.OverCommon, r.Disputed = sc.kg.String, sc.net.String, sc.oc != 0, sc.disputed != 0
-	r.Known = r.Reports > 0 || len(r.Sources) > 0
-	*info = *r
+	r.Network = sc.network
+	*info = r
 	return true, nil
+}
+
+// answerOf is the public's answer for k from its row's columns, but for
+// the network's size.
+func (db *DB) answerOf(ctx context.Context, k store.Key, a *rowAnswer) (store.IndicatorInfo, error) {
+	r := store.IndicatorInfo{Key: k, Reports: a.reports, Reporters: a.reporters, Trusted: a.trusted,
+		FirstSeen: fromMS(a.first), LastSeen: fromMS(a.last), ScamTypes: report.ScamTypesOf(a.types),
+		KnownGood: a.kg.String, NetworkID: a.net.String, OverCommon: a.oc != 0, Disputed: a.disputed != 0}
+	var err error
+	if r.Sources, err = db.sourceNames(ctx, a.sources); err != nil {
+		return r, err
+	}
+	r.Known = r.Reports > 0 || len(r.Sources) > 0
+	return r, nil
 }
 
 // sourceNames turns a bit set of sources into their names.
@@ -124,8 +147,8 @@ func (db *DB) Holds(kind indicator.Kind, value string) bool {
 	if !db.index.ready.Load() {
 		return false
 	}
-	_, ok := db.index.get(kind, value)
-	return ok
+	e, ok := db.index.find(db.index.hash(kind, value))
+	return ok && !e.shared
 }
 
 // maxLookupNetwork bounds the walk that sizes a network for a lookup.

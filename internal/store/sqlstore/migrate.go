@@ -37,7 +37,7 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 	var applied []Migration
 	for _, m := range all {
 		var done bool
-		err := db.tx(ctx, func(tx *sql.Tx) error {
+		err := db.quietTx(ctx, func(tx *sql.Tx) error {
 			var n int
 			if err := tx.QueryRowContext(ctx, db.q("SELECT COUNT(*) FROM schema_migrations WHERE version = ?"), m.Version).Scan(&n); err != nil {
 				return err

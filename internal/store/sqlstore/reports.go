@@ -18,24 +18,20 @@ import (
 func (db *DB) AddReport(ctx context.Context, r *report.Report, idem store.Idempotency) (string, bool, error) {
 	var id string
 	var created bool
-	var written []keyID
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		written = written[:0]
-		id, created, err = db.addReport(ctx, tx, r, idem, &written, true)
+		id, created, err = db.addReport(ctx, tx, r, idem, true)
 		return err
 	})
 	if err != nil {
 		return "", false, fmt.Errorf("store: add report: %w", err)
 	}
-	db.index.add(written)
 	return id, created, nil
 }
 
-// addReport stores r in tx; the indicator rows it writes are appended to
-// written, for the key index once the transaction commits.
+// addReport stores r in tx.
 // Imports audit once per batch (audit false) rather than once per row.
-func (db *DB) addReport(ctx context.Context, tx *sql.Tx, r *report.Report, idem store.Idempotency, written *[]keyID, audit bool) (string, bool, error) {
+func (db *DB) addReport(ctx context.Context, tx *sql.Tx, r *report.Report, idem store.Idempotency, audit bool) (string, bool, error) {
 	if idem.Key != "" {
 		var hash, rid string
 		err := tx.QueryRowContext(ctx, db.q("SELECT request_hash, report_id FROM idempotency WHERE key = ?"), idem.Key).Scan(&hash, &rid)
@@ -118,7 +114,6 @@ func (db *DB) addReport(ctx context.Context, tx *sql.Tx, r *report.Report, idem 
 		if err != nil {
 			return "", false, err
 		}
-		*written = append(*written, keyID{l.Kind, l.Value, ind.id})
 		_, err = tx.ExecContext(ctx, db.q("INSERT INTO report_indicators (report_seq, indicator_id, role, origin, raw) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"),
 			seq, ind.id, l.Role, l.Origin, nullString(l.Raw))
 		if err != nil {

@@ -199,11 +199,27 @@ func (db *DB) q(query string) string {
 	return b.String()
 }
 
-// tx runs fn in a write transaction. On PostgreSQL, writes are serialised
-// by an advisory lock: network maintenance reads and rewrites labels
-// across many rows, and two writers merging the same networks at once
-// would each see a stale picture. (SQLite has one writer anyway.)
+// tx runs fn in a write transaction that may change what lookups answer
+// (reports, indicators, feeds, disputes). It moves the lookup version
+// before fn writes (the rows fn changes are stamped with it, see index.go)
+// and, once committed, brings this process's lookup index up to date
+// before it returns. On PostgreSQL, writes are serialised by an advisory
+// lock: network maintenance reads and rewrites labels across many rows,
+// and two writers merging the same networks at once would each see a
+// stale picture; it also keeps lookup versions in commit order. (SQLite
+// has one writer anyway.)
 func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return db.write(ctx, true, fn)
+}
+
+// quietTx runs fn in a write transaction that changes nothing a lookup
+// reads: accounts, the audit log, cases, watches and deliveries, and
+// migrations (run before any lookup).
+func (db *DB) quietTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return db.write(ctx, false, fn)
+}
+
+func (db *DB) write(ctx context.Context, lookups bool, fn func(*sql.Tx) error) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -214,11 +230,25 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 			return err
 		}
 	}
+	if lookups {
+		if _, err := tx.ExecContext(ctx, "UPDATE lookup_version SET n = n + 1 WHERE id = 1"); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	if lookups && db.index.ready.Load() {
+		// Should this fail, the next refresh, within refreshEvery,
+		// catches up; the write itself is done.
+		db.index.refresh(context.WithoutCancel(ctx), db)
+	}
+	return nil
 }
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
@@ -236,7 +266,7 @@ func newID() string { return ulid.Make().String() }
 // in the store so every server sharing the store has the same one.
 func (db *DB) Secret(ctx context.Context, name string) ([]byte, error) {
 	var v []byte
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.quietTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, db.q("SELECT value FROM secrets WHERE name = ?"), name).Scan(&v)
 		if errors.Is(err, sql.ErrNoRows) {
 			v = make([]byte, 32)

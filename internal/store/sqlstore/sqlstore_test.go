@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -24,8 +25,44 @@ func TestSQLite(t *testing.T) {
 		}
 		t.Cleanup(func() { db.Close() })
 		waitIndex(t, db)
-		return db
+		return checked{t, db}
 	})
+}
+
+// checked is a store whose every public lookup is also answered by SQL
+// alone, which the index's answer must equal: the suite's writes and
+// lookups then test that the index follows every write.
+type checked struct {
+	t *testing.T
+	*DB
+}
+
+func (c checked) Lookup(ctx context.Context, v store.Viewer, keys []store.Key) ([]store.IndicatorInfo, error) {
+	got, err := c.DB.Lookup(ctx, v, keys)
+	if err != nil || !v.Public() {
+		return got, err
+	}
+	for i, k := range keys {
+		want := store.IndicatorInfo{Key: k}
+		if _, err := c.DB.lookupRow(ctx, c.DB.byKey.QueryRowContext(ctx, string(k.Kind), k.Value), k, &want); err != nil {
+			return nil, err
+		}
+		if !reflect.DeepEqual(normal(got[i]), normal(want)) {
+			c.t.Errorf("lookup %v: the index answers %+v, SQL %+v", k, got[i], want)
+		}
+	}
+	return got, nil
+}
+
+// normal makes empty and nil slices alike.
+func normal(i store.IndicatorInfo) store.IndicatorInfo {
+	if len(i.Sources) == 0 {
+		i.Sources = nil
+	}
+	if len(i.ScamTypes) == 0 {
+		i.ScamTypes = nil
+	}
+	return i
 }
 
 // TestSQLiteWithoutIndex runs the suite with lookups through SQL only, as
@@ -162,7 +199,7 @@ func TestPostgres(t *testing.T) {
 		}
 		t.Cleanup(func() { db.Close() })
 		waitIndex(t, db)
-		return db
+		return checked{t, db}
 	})
 }
 

@@ -109,7 +109,7 @@ func (db *DB) AddWatch(ctx context.Context, w store.Watch) (store.Watch, error) 
 	if w.Kind != store.WatchValue {
 		detail += " " + w.Target
 	}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.quietTx(ctx, func(tx *sql.Tx) error {
 		var anchor any
 		if w.Kind == store.WatchNetwork {
 			var id string
@@ -173,7 +173,7 @@ func (db *DB) Watches(ctx context.Context, user string) ([]store.Watch, error) {
 // DeleteWatch removes a user's watch with its alerts and delivery log;
 // ErrNotFound when it is not theirs.
 func (db *DB) DeleteWatch(ctx context.Context, user, id string) error {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.quietTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.q("DELETE FROM watches WHERE id = ? AND user_id = ?"), id, user)
 		if err != nil {
 			return err
@@ -284,7 +284,7 @@ func (db *DB) Deliveries(ctx context.Context, user, watchID string, limit int) (
 // sets the outcome.
 func (db *DB) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]store.PendingDelivery, error) {
 	var out []store.PendingDelivery
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.quietTx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
 		rows, err := tx.QueryContext(ctx, db.q(fmt.Sprintf(strings.Replace(deliveryColumns, " FROM", ", d.body, w.secret FROM", 1)+
 			" WHERE d.status = 'pending' AND d.next_at <= ? ORDER BY d.next_at, d.id LIMIT %d", listLimit(limit))), ms(now))
@@ -345,7 +345,7 @@ func (db *DB) RecordDelivery(ctx context.Context, id string, a store.Attempt, ne
 	if len(lastErr) > 500 {
 		lastErr = lastErr[:500]
 	}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.quietTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE deliveries SET attempts = attempts + 1, last_code = ?, last_error = ?, status = ?,
 			next_at = ?, delivered_at = ? WHERE id = ? AND status = 'pending'`), a.Code, nullString(lastErr), status, nextAt, deliveredAt, id)
 		if err != nil {

@@ -1,0 +1,224 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"vigil/internal/report"
+	"vigil/internal/store"
+)
+
+// held reports whether db answers k from memory.
+func held(db *DB, k store.Key) bool {
+	e, ok := db.index.find(db.index.hash(k.Kind, k.Value))
+	return ok && e.held
+}
+
+func lookupOne(t *testing.T, db *DB, k store.Key) store.IndicatorInfo {
+	t.Helper()
+	is, err := db.Lookup(context.Background(), store.Viewer{}, []store.Key{k})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return is[0]
+}
+
+// sqlAnswer is what SQL alone answers for k (the store as before its
+// index has loaded).
+func sqlAnswer(t *testing.T, path string, k store.Key) store.IndicatorInfo {
+	t.Helper()
+	db, err := Open(context.Background(), path, Options{Keys: testKeys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	return lookupOne(t, db, k)
+}
+
+// The index holds every stored row's answer, the one SQL gives; rows
+// listed alike share one; a write of this process is in it when the write
+// returns, and one that cannot change an answer leaves it be.
+func TestLookupAnswersHeld(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "vigil.db")
+	db, err := Open(ctx, path, Options{Keys: testKeys, LookupIndex: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	a, b := store.Key{Kind: "phone", Value: "+8613800138000"}, store.Key{Kind: "phone", Value: "+8613800138001"}
+	if err := db.AddListed(ctx, "feed", false, []store.Key{a}, store.ImportState{}); err != nil {
+		t.Fatal(err)
+	}
+	waitIndex(t, db)
+	if err := db.AddListed(ctx, "feed", false, []store.Key{b}, store.ImportState{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []store.Key{a, b} {
+		got := lookupOne(t, db, k)
+		if !held(db, k) || !got.Known || !slices.Equal(got.Sources, []string{"feed"}) {
+			t.Fatalf("%v: %+v, held %v", k, got, held(db, k))
+		}
+		if want := sqlAnswer(t, path, k); !reflect.DeepEqual(got, want) {
+			t.Errorf("%v from memory %+v, from SQL %+v", k, got, want)
+		}
+	}
+
+	if err := db.AppendAudit(ctx, "test.quiet", "x", ""); err != nil {
+		t.Fatal(err)
+	}
+	// A report naming a: the next lookup says so, from memory.
+	r := &report.Report{Kind: "scam", ScamType: "investment", Channel: "other", Narrative: "x", Status: "new", Reporter: "r1", Source: "api",
+		Indicators: []report.Link{{Kind: a.Kind, Value: a.Value, Role: report.RoleScammerContact, Origin: "named"},
+			{Kind: "qq", Value: "12345678", Role: report.RoleScammerContact, Origin: "named"}}}
+	id, _, err := db.AddReport(ctx, r, store.Idempotency{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qq := store.Key{Kind: "qq", Value: "12345678"}
+	for _, k := range []store.Key{a, qq} {
+		got := lookupOne(t, db, k)
+		if !held(db, k) || got.Reports != 1 || got.Network != 1 || !slices.Equal(got.ScamTypes, []string{"investment"}) {
+			t.Errorf("%v after a report: %+v, held %v", k, got, held(db, k))
+		}
+		if want := sqlAnswer(t, path, k); !reflect.DeepEqual(got, want) {
+			t.Errorf("%v from memory %+v, from SQL %+v", k, got, want)
+		}
+	}
+	// A second report joins the network: its size changes for both.
+	r2 := &report.Report{Kind: "scam", ScamType: "investment", Channel: "other", Narrative: "y", Status: "new", Reporter: "r2", Source: "api",
+		Indicators: []report.Link{{Kind: qq.Kind, Value: qq.Value, Role: report.RoleScammerContact, Origin: "named"}}}
+	if _, _, err := db.AddReport(ctx, r2, store.Idempotency{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := lookupOne(t, db, a); got.Network != 2 {
+		t.Errorf("network size after a second report: %+v", got)
+	}
+	// Deleting the report deletes the qq row nothing else names.
+	if err := db.DeleteReport(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []store.Key{a, qq} {
+		if got, want := lookupOne(t, db, k), sqlAnswer(t, path, k); !reflect.DeepEqual(got, want) {
+			t.Errorf("%v after deletion, from memory %+v, from SQL %+v", k, got, want)
+		}
+	}
+	// An answer's slices are the caller's to change.
+	got := lookupOne(t, db, b)
+	got.Sources[0] = "changed"
+	if again := lookupOne(t, db, b); again.Sources[0] != "feed" {
+		t.Errorf("a caller's change reached the answer held: %v", again.Sources)
+	}
+	// Values listed together say the same: one answer.
+	c, d := store.Key{Kind: "phone", Value: "+8613800138002"}, store.Key{Kind: "phone", Value: "+8613800138003"}
+	if err := db.AddListed(ctx, "feed", false, []store.Key{c, d}, store.ImportState{}); err != nil {
+		t.Fatal(err)
+	}
+	db.index.mu.RLock()
+	nc, nd := db.index.ids[db.index.hash(c.Kind, c.Value)]>>idBits, db.index.ids[db.index.hash(d.Kind, d.Value)]>>idBits
+	db.index.mu.RUnlock()
+	if nc == 0 || nc != nd {
+		t.Errorf("values listed together hold answers %d and %d", nc, nd)
+	}
+}
+
+// A change by another process reaches the index within a refresh.
+func TestLookupAnswersFollowOtherWriters(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "vigil.db")
+	a, err := Open(ctx, path, Options{Keys: testKeys, LookupIndex: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(ctx, path, Options{Keys: testKeys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	k := store.Key{Kind: "phone", Value: "+8613800138000"}
+	if err := b.AddListed(ctx, "one", false, []store.Key{k}, store.ImportState{}); err != nil {
+		t.Fatal(err)
+	}
+	waitIndex(t, a)
+	wait := func(want []string) {
+		t.Helper()
+		deadline := time.Now().Add(5 * refreshEvery)
+		for {
+			got := lookupOne(t, a, k)
+			if slices.Equal(got.Sources, want) && held(a, k) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("another process's write unseen after %v: %+v", 5*refreshEvery, got)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	wait([]string{"one"})
+	if err := b.AddListed(ctx, "two", false, []store.Key{k}, store.ImportState{}); err != nil {
+		t.Fatal(err)
+	}
+	wait([]string{"one", "two"})
+}
+
+// A hash that two rows have (here one key's deleted row and its new one)
+// is answered by key, never from memory, until the deleted row is seen
+// gone.
+func TestKeyIndexSharedHash(t *testing.T) {
+	x := newKeyIndex()
+	row := func(id int64, reports int) indexedRow {
+		return indexedRow{id: id, kind: "qq", value: "12345678", a: rowAnswer{reports: reports}, info: store.IndicatorInfo{Known: true, Reports: reports}}
+	}
+	h := x.hash("qq", "12345678")
+	x.put([]indexedRow{row(7, 1)})
+	if e, _ := x.find(h); !e.held || e.info.Reports != 1 {
+		t.Fatalf("answer not held: %+v", e)
+	}
+	x.put([]indexedRow{row(9, 2)})
+	if e, ok := x.find(h); !ok || !e.shared || e.held {
+		t.Fatalf("after a second row with the hash: %+v", e)
+	}
+	x.put([]indexedRow{row(9, 3)})
+	if e, _ := x.find(h); e.held {
+		t.Error("an answer was kept for a shared hash")
+	}
+	// Seen gone (only its own row), the key is entered anew.
+	x.gone([]indexedRow{{id: 7, kind: "qq", value: "12345678"}})
+	if _, ok := x.find(h); !ok {
+		t.Fatal("a shared entry was dropped for one of its rows")
+	}
+}
+
+// Answers no row holds any more are dropped when the table of answers is
+// full, and the rest keep their rows.
+func TestKeyIndexCompacts(t *testing.T) {
+	x := newKeyIndex()
+	var rows []indexedRow
+	for i := range maxAnswers + 10 {
+		rows = append(rows, indexedRow{id: int64(i + 1), kind: "qq", value: fmt.Sprint(10000000 + i),
+			a: rowAnswer{reports: i + 1}, info: store.IndicatorInfo{Known: true, Reports: i + 1}})
+	}
+	x.put(rows[:maxAnswers-1])
+	// Every row changes to one shared answer: the old ones are garbage.
+	for i := range rows[:maxAnswers-1] {
+		rows[i].a, rows[i].info = rowAnswer{reports: 1}, store.IndicatorInfo{Known: true, Reports: 1}
+	}
+	x.put(rows[:maxAnswers-1])
+	x.put(rows[maxAnswers-1:])
+	if len(x.answers) > 20 {
+		t.Errorf("%d answers held after compaction, want about 11", len(x.answers))
+	}
+	for _, r := range []indexedRow{rows[0], rows[maxAnswers/2], rows[len(rows)-1]} {
+		e, _ := x.find(x.hash(r.kind, r.value))
+		if !e.held || e.info.Reports != r.info.Reports {
+			t.Errorf("row %d: %+v, want %d reports", r.id, e, r.info.Reports)
+		}
+	}
+}
+
