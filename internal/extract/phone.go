@@ -178,17 +178,22 @@ func (x *Extractor) validPhone(digits, region string) (indicator.PhoneNumber, bo
 	if r, ok := x.phones.get(region, digits); ok {
 		return r.p, r.ok
 	}
-	var res phoneResult
-	if plausible(digits, region) {
-		in := digits
-		if region == "" {
-			in = "+" + digits
-		}
-		p, err := indicator.ParsePhone(in, region)
-		res = phoneResult{p: p, ok: err == nil}
+	p, ok := checkPhone(digits, region)
+	x.phones.put(region, digits, phoneResult{p: p, ok: ok})
+	return p, ok
+}
+
+// checkPhone is validPhone's answer, not remembered.
+func checkPhone(digits, region string) (indicator.PhoneNumber, bool) {
+	if !possibleLength(digits, region) || !plausible(digits, region) {
+		return indicator.PhoneNumber{}, false
 	}
-	x.phones.put(region, digits, res)
-	return res.p, res.ok
+	in := digits
+	if region == "" {
+		in = "+" + digits
+	}
+	p, err := indicator.ParsePhone(in, region)
+	return p, err == nil
 }
 
 // ReadInternational reads s when it is a valid international phone number
@@ -207,7 +212,8 @@ func (x *Extractor) ReadInternational(s string) (Match, bool) {
 			return Match{}, false
 		}
 	}
-	p, ok := x.validPhone(s[1:], "")
+	// Pasted numbers are seldom asked twice: checked, not remembered.
+	p, ok := checkPhone(s[1:], "")
 	if !ok || p.Value != s {
 		return Match{}, false
 	}
