@@ -221,4 +221,3 @@ func TestKeyIndexCompacts(t *testing.T) {
 		}
 	}
 }
-
