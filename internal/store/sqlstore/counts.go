@@ -57,7 +57,7 @@ func (db *DB) count(ctx context.Context, tx *sql.Tx, ind int64, r reportRef) (bo
 		oc = 1
 	}
 	_, err = tx.ExecContext(ctx, db.q(`UPDATE indicators SET reports = ?, reporters = ?, accounts = ?, networks = ?, trusted = ?,
-		first_seen = ?, last_seen = ?, scam_types = ?, over_common = ? WHERE id = ?`),
+		first_seen = ?, last_seen = ?, scam_types = ?, over_common = ?, version = `+stampVersion+` WHERE id = ?`),
 		reports, min(accounts, networks), accounts, networks, trusted, first, last, types, oc, ind)
 	return became, err
 }
@@ -123,7 +123,7 @@ func (db *DB) uncount(ctx context.Context, tx *sql.Tx, ind int64, r reportRef) (
 		oc = 0
 	}
 	_, err = tx.ExecContext(ctx, db.q(`UPDATE indicators SET reports = ?, reporters = ?, accounts = ?, networks = ?, trusted = ?,
-		first_seen = ?, last_seen = ?, scam_types = ?, over_common = ? WHERE id = ?`),
+		first_seen = ?, last_seen = ?, scam_types = ?, over_common = ?, version = `+stampVersion+` WHERE id = ?`),
 		reports, min(kinds[0], kinds[1]), kinds[0], kinds[1], kinds[2], first, last, types, oc, ind)
 	return off, err
 }

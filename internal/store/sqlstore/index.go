@@ -315,6 +315,10 @@ func (x *keyIndex) refreshLocked(ctx context.Context, db *DB) error {
 	return nil
 }
 
+// stampVersion is the lookup version, for statements that stamp the rows
+// they change themselves (the triggers stamp the others).
+const stampVersion = "(SELECT n FROM lookup_version WHERE id = 1)"
+
 // indexColumns are the columns a refresh reads of a row.
 const indexColumns = `SELECT id, kind, value, reports, reporters, trusted, disputed, first_seen, last_seen, scam_types, sources,
 	known_good, over_common, network_id FROM indicators`

@@ -174,7 +174,7 @@ func (db *DB) upsertIndicator(ctx context.Context, tx *sql.Tx, kind indicator.Ki
 	var kg sql.NullString
 	var oc int
 	err := tx.QueryRowContext(ctx, db.q(`INSERT INTO indicators (kind, value, known_good) VALUES (?, ?, ?)
-		ON CONFLICT (kind, value) DO UPDATE SET known_good = COALESCE(indicators.known_good, excluded.known_good)
+		ON CONFLICT (kind, value) DO UPDATE SET known_good = COALESCE(indicators.known_good, excluded.known_good), version = `+stampVersion+`
 		RETURNING id, known_good, over_common`), string(kind), value, nullString(knownGood)).Scan(&row.id, &kg, &oc)
 	row.knownGood, row.overCommon = kg.String, oc != 0
 	return row, err

@@ -22,8 +22,11 @@ CREATE TABLE lookup_gone (
 );
 CREATE INDEX lookup_gone_version ON lookup_gone (version);
 
--- Rows new to a reader are read by id; only changes need a stamp.
+-- Rows new to a reader are read by id; only changes need a stamp. The
+-- statements run for every report stamp their rows themselves, and a row
+-- is stamped once per version: either spares a second write of the row.
 CREATE TRIGGER indicators_changed AFTER UPDATE ON indicators
+	WHEN NEW.version <> (SELECT n FROM lookup_version WHERE id = 1)
 BEGIN
 	UPDATE indicators SET version = (SELECT n FROM lookup_version WHERE id = 1) WHERE id = NEW.id;
 END;
