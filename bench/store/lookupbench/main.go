@@ -14,6 +14,9 @@
 //  4. it reads the vigil process's resident memory after the main load,
 //     and that of vigil serving an empty store, the baseline.
 //
+// The hidden mode "lookupbench paths --n N --pool M" prints the queries it
+// asks, one path a line, for another client (bench/store/wrk.sh).
+//
 // With --cpuprofile it then profiles the same handler under the same load
 // (hidden mode "lookupbench profile"; vigil serve has no pprof endpoint).
 // It prints Markdown on stdout and its progress on stderr. A quick check:
@@ -22,6 +25,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -61,6 +65,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if len(args) > 0 && args[0] == "profile" {
 		return runProfiled(ctx, args[1:], stderr)
+	}
+	if len(args) > 0 && args[0] == "paths" {
+		return printPaths(args[1:], stdout, stderr)
 	}
 	fs := flag.NewFlagSet("lookupbench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -230,4 +237,25 @@ func readAll(path string) error {
 		}
 	}
 	return nil
+}
+
+// printPaths is the hidden "paths" mode: the queries the benchmark asks.
+func printPaths(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("lookupbench paths", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	n := fs.Int("n", 10_000_000, "indicators in the store")
+	pool := fs.Int("pool", 200_000, "distinct queries (half loaded, half unknown)")
+	if err := fs.Parse(args); err != nil || *n < 1 || *pool < 1 {
+		return 2
+	}
+	paths, _ := queries(*n, *pool, 1)
+	w := bufio.NewWriter(stdout)
+	for _, p := range paths {
+		fmt.Fprintln(w, p)
+	}
+	if err := w.Flush(); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	return 0
 }
