@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"slices"
 	"testing"
-	"time"
 
 	"vigil/internal/report"
 	"vigil/internal/store"
@@ -130,41 +129,20 @@ func TestLookupAnswersHeld(t *testing.T) {
 // A change by another process reaches the index within a refresh.
 func TestLookupAnswersFollowOtherWriters(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "vigil.db")
-	a, err := Open(ctx, path, Options{Keys: testKeys, LookupIndex: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := Open(ctx, path, Options{Keys: testKeys})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := openPair(t)
 	k := store.Key{Kind: "phone", Value: "+8613800138000"}
 	if err := b.AddListed(ctx, "one", false, []store.Key{k}, store.ImportState{}); err != nil {
 		t.Fatal(err)
 	}
 	waitIndex(t, a)
-	wait := func(want []string) {
-		t.Helper()
-		deadline := time.Now().Add(5 * refreshEvery)
-		for {
-			got := lookupOne(t, a, k)
-			if slices.Equal(got.Sources, want) && held(a, k) {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("another process's write unseen after %v: %+v", 5*refreshEvery, got)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+	listedBy := func(want ...string) func() bool {
+		return func() bool { return slices.Equal(lookupOne(t, a, k).Sources, want) && held(a, k) }
 	}
-	wait([]string{"one"})
+	eventually(t, "another process's listing is held", listedBy("one"))
 	if err := b.AddListed(ctx, "two", false, []store.Key{k}, store.ImportState{}); err != nil {
 		t.Fatal(err)
 	}
-	wait([]string{"one", "two"})
+	eventually(t, "another process's second listing is held", listedBy("one", "two"))
 }
 
 // A hash that two rows have (here one key's deleted row and its new one)

@@ -78,6 +78,33 @@ func TestSQLiteWithoutIndex(t *testing.T) {
 	})
 }
 
+// openPair opens one SQLite file twice, as two processes would: a with
+// the lookup index, b without.
+func openPair(t *testing.T) (a, b *DB) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "vigil.db")
+	var err error
+	if a, err = Open(context.Background(), path, Options{Keys: testKeys, LookupIndex: true}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	if b, err = Open(context.Background(), path, Options{Keys: testKeys}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return a, b
+}
+
+// eventually fails the test unless ok holds within a few refreshes.
+func eventually(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * refreshEvery); !ok(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("not after %v: %s", 5*refreshEvery, what)
+		}
+	}
+}
+
 func waitIndex(t *testing.T, db *DB) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); !db.IndexReady(); time.Sleep(5 * time.Millisecond) {
@@ -93,36 +120,19 @@ func waitIndex(t *testing.T, db *DB) {
 // mistaken for it.
 func TestKeyIndexFollowsOtherWriters(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "vigil.db")
-	a, err := Open(ctx, path, Options{Keys: testKeys, LookupIndex: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := Open(ctx, path, Options{Keys: testKeys})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := openPair(t)
 	waitIndex(t, a)
 	k := store.Key{Kind: "phone", Value: "+8613800138000"}
 	if err := b.AddListed(ctx, "feed", false, []store.Key{k}, store.ImportState{}); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * refreshEvery)
-	for {
+	eventually(t, "a value written by another process is known", func() bool {
 		is, err := a.Lookup(ctx, store.Viewer{}, []store.Key{k})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if is[0].Known {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("a value written by another process is still unknown after %v", 5*refreshEvery)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return is[0].Known
+	})
 	// Reuse of a deleted row's id (SQLite hands out max(id)+1 again).
 	r := &report.Report{Kind: "scam", ScamType: "other", Channel: "other", Narrative: "x", Status: "new", Reporter: "r", Source: "api",
 		Indicators: []report.Link{{Kind: "qq", Value: "12345678", Role: report.RoleScammerContact, Origin: "named"}}}
