@@ -72,10 +72,15 @@ func (s *Service) Ask(ctx context.Context, q string, kind indicator.Kind, region
 // API's hottest path.
 func (s *Service) AskAs(ctx context.Context, v store.Viewer, q string, kind indicator.Kind, region string) (Answer, error) {
 	var one [1]extract.Match
-	ms, err := s.read(q, kind, region, one[:0])
-	if err != nil {
-		return Answer{}, fmt.Errorf("%w: %q %s", ErrInvalid, q, err.Error())
+	r := s.read(v, q, kind, region, one[:0])
+	if r.err != nil {
+		return Answer{}, fmt.Errorf("%w: %q %s", ErrInvalid, q, r.err.Error())
 	}
+	if r.recalled {
+		infos := [1]store.IndicatorInfo{r.info}
+		return s.best(q, r.ms, infos[:]), nil
+	}
+	ms := r.ms
 	var keys []store.Key
 	if len(ms) == 1 {
 		keys = []store.Key{{Kind: ms[0].Kind, Value: ms[0].Value}}
@@ -92,19 +97,37 @@ func (s *Service) AskAs(ctx context.Context, v store.Viewer, q string, kind indi
 	return s.best(q, ms, infos), nil
 }
 
+// reading is how a value was read.
+type reading struct {
+	ms  []extract.Match
+	err error
+	// recalled is set when info is the answer for the one reading, given
+	// by the store's memory: no Lookup is needed.
+	recalled bool
+	info     store.IndicatorInfo
+}
+
 // read returns the readings of q, appended to ms: the value itself when
 // the store holds it in canonical form, else the extractor's (without
-// scanning, for an international number written alone).
-func (s *Service) read(q string, kind indicator.Kind, region string, ms []extract.Match) ([]extract.Match, error) {
-	if m, ok := s.stored(q, kind); ok {
-		return append(ms, m), nil
+// scanning, for an international number written alone). For the public,
+// the store's memory answers a value it holds the answer of, or a number
+// it surely lacks, read as written.
+func (s *Service) read(v store.Viewer, q string, kind indicator.Kind, region string, ms []extract.Match) reading {
+	m, info, r := s.stored(q, kind)
+	switch r {
+	case store.RecallAnswer:
+		return reading{ms: append(ms, m), recalled: v.Public(), info: info}
+	case store.RecallHeld:
+		return reading{ms: append(ms, m)}
 	}
 	if kind == "" {
 		if m, ok := s.X.ReadInternational(strings.TrimSpace(q)); ok {
-			return append(ms, m), nil
+			absent := r == store.RecallAbsent && m.Kind == info.Kind && m.Value == info.Value
+			return reading{ms: append(ms, m), recalled: absent && v.Public(), info: info}
 		}
 	}
-	return report.Interpret(s.X, q, kind, region)
+	ms, err := report.Interpret(s.X, q, kind, region)
+	return reading{ms: ms, err: err}
 }
 
 // best is the answer for q: its best reading (the first known one, else
@@ -149,17 +172,14 @@ func (s *Service) BatchAs(ctx context.Context, v store.Viewer, qs []string, kind
 	if len(qs) > MaxBatch {
 		return nil, fmt.Errorf("%w: %d values, at most %d", ErrInvalid, len(qs), MaxBatch)
 	}
-	readings := make([][]extract.Match, len(qs))
-	unread := make([]error, len(qs))
+	rs := make([]reading, len(qs))
 	var keys []store.Key
 	for i, q := range qs {
-		ms, err := s.read(q, kind, region, nil)
-		if err != nil {
-			unread[i] = err
+		r := &rs[i]
+		if *r = s.read(v, q, kind, region, nil); r.err != nil || r.recalled {
 			continue
 		}
-		readings[i] = ms
-		for _, m := range ms {
+		for _, m := range r.ms {
 			keys = append(keys, store.Key{Kind: m.Kind, Value: m.Value})
 		}
 	}
@@ -170,20 +190,24 @@ func (s *Service) BatchAs(ctx context.Context, v store.Viewer, qs []string, kind
 	out := make([]Answer, len(qs))
 	k := 0
 	for i, q := range qs {
-		if unread[i] != nil {
-			out[i] = Answer{Query: q, Error: unread[i].Error(), Sources: []string{}, ScamTypes: []string{}}
-			continue
+		switch r := &rs[i]; {
+		case r.err != nil:
+			out[i] = Answer{Query: q, Error: r.err.Error(), Sources: []string{}, ScamTypes: []string{}}
+		case r.recalled:
+			out[i] = s.best(q, r.ms, []store.IndicatorInfo{r.info})
+		default:
+			n := len(r.ms)
+			out[i] = s.best(q, r.ms, infos[k:k+n])
+			k += n
 		}
-		n := len(readings[i])
-		out[i] = s.best(q, readings[i], infos[k:k+n])
-		k += n
 	}
 	return out, nil
 }
 
-// holder is a store that can tell at once whether it holds a key.
-type holder interface {
-	Holds(kind indicator.Kind, value string) bool
+// recaller is a store that tells at once, from memory, what it holds for
+// a key (sqlstore.DB).
+type recaller interface {
+	Recall(kind indicator.Kind, value string) (store.IndicatorInfo, store.Recall)
 }
 
 // walletKinds are the kinds whose canonical form people copy and paste
@@ -191,34 +215,37 @@ type holder interface {
 var walletKinds = []indicator.Kind{indicator.TRX, indicator.ETH, indicator.BTC, indicator.LTC, indicator.DOGE, indicator.XRP, indicator.TON}
 
 // stored reads q without the extractor when it is already the canonical
-// form of a value the store holds: an E.164 phone number or a wallet
-// address pasted as is. Such a value was read and validated when it was
-// stored; reading it again would only cost time.
-func (s *Service) stored(q string, kind indicator.Kind) (extract.Match, bool) {
-	h, ok := s.Store.(holder)
-	if !ok {
-		return extract.Match{}, false
-	}
+// form of a value the store holds (RecallHeld or RecallAnswer): an E.164
+// phone number or a wallet address pasted as is. Such a value was read and
+// validated when it was stored; reading it again would only cost time. An
+// E.164 number the store surely lacks is RecallAbsent, with info naming
+// it: it still has to be read.
+func (s *Service) stored(q string, kind indicator.Kind) (extract.Match, store.IndicatorInfo, store.Recall) {
+	h, ok := s.Store.(recaller)
 	v := strings.TrimSpace(q)
-	if len(v) < 8 || len(v) > 100 || strings.ContainsAny(v, " \t\n") {
-		return extract.Match{}, false
+	if !ok || len(v) < 8 || len(v) > 100 || strings.ContainsAny(v, " \t\n") {
+		return extract.Match{}, store.IndicatorInfo{}, store.RecallUnsure
 	}
-	var try []indicator.Kind
+	as := func(k indicator.Kind) extract.Match {
+		return extract.Match{Kind: k, Value: v, Raw: v, End: len(v), Confidence: 1}
+	}
 	switch {
 	case v[0] == '+' && allDigits(v[1:]):
-		try = []indicator.Kind{indicator.Phone}
+		if kind == "" || kind == indicator.Phone {
+			info, r := h.Recall(indicator.Phone, v)
+			return as(indicator.Phone), info, r
+		}
 	case len(v) >= 25:
-		try = walletKinds
-	}
-	for _, k := range try {
-		if kind != "" && k != kind {
-			continue
+		for _, k := range walletKinds {
+			if kind != "" && k != kind {
+				continue
+			}
+			if info, r := h.Recall(k, v); r == store.RecallHeld || r == store.RecallAnswer {
+				return as(k), info, r
+			}
 		}
-		if h.Holds(k, v) {
-			return extract.Match{Kind: k, Value: v, Raw: v, End: len(v), Confidence: 1}, true
-		}
 	}
-	return extract.Match{}, false
+	return extract.Match{}, store.IndicatorInfo{}, store.RecallUnsure
 }
 
 func allDigits(s string) bool {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,12 +61,25 @@ func TestAsk(t *testing.T) {
 }
 
 // lookupsOnly hides a store's key index, so that every value is read by
-// the extractor.
+// the extractor and answered by Lookup.
 type lookupsOnly struct{ store.Lookups }
 
+// countingStore counts the store's Lookup calls.
+type countingStore struct {
+	*sqlstore.DB
+	lookups int
+}
+
+func (c *countingStore) Lookup(ctx context.Context, v store.Viewer, keys []store.Key) ([]store.IndicatorInfo, error) {
+	c.lookups++
+	return c.DB.Lookup(ctx, v, keys)
+}
+
 // TestStoredValuesReadAsTheExtractorWould: an E.164 number or a wallet
-// the store holds, answered without the extractor, gets the answer the
-// extractor's reading gets.
+// the store holds, answered without the extractor, and a number it surely
+// lacks, answered without Lookup, get the answer the extractor's reading
+// and Lookup get; for the public from the store's memory alone, for
+// anyone else by Lookup.
 func TestStoredValuesReadAsTheExtractorWould(t *testing.T) {
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "v.db"), sqlstore.Options{LookupIndex: true, Keys: storetest.Keys()})
@@ -76,8 +91,16 @@ func TestStoredValuesReadAsTheExtractorWould(t *testing.T) {
 		Indicators: []report.Link{
 			{Kind: "phone", Value: "+8613800138000", Role: report.RoleScammerContact, Origin: "named"},
 			{Kind: "trx", Value: "TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp", Role: report.RolePayment, Origin: "named"},
+			{Kind: "phone", Value: "+447911123456", Role: report.RoleScammerContact, Origin: "named"},
 		}}
 	if _, _, err := db.AddReport(ctx, r, store.Idempotency{}); err != nil {
+		t.Fatal(err)
+	}
+	// A report only members see: the public's counts and an analyst's
+	// differ.
+	green := &report.Report{Kind: "scam", ScamType: "romance", Channel: "line", Narrative: "y", Status: "new", Reporter: "b", Source: "api", TLP: "GREEN",
+		Indicators: []report.Link{{Kind: "phone", Value: "+8613800138000", Role: report.RoleScammerContact, Origin: "named"}}}
+	if _, _, err := db.AddReport(ctx, green, store.Idempotency{}); err != nil {
 		t.Fatal(err)
 	}
 	for !db.IndexReady() {
@@ -85,22 +108,47 @@ func TestStoredValuesReadAsTheExtractorWould(t *testing.T) {
 	}
 	now := time.Now()
 	x := extract.New(extract.Options{})
-	fast := &Service{X: x, Store: db, Now: func() time.Time { return now }}
+	counted := &countingStore{DB: db}
+	fast := &Service{X: x, Store: counted, Now: func() time.Time { return now }}
 	slow := &Service{X: x, Store: lookupsOnly{db}, Now: func() time.Time { return now }}
-	for _, q := range []string{"+8613800138000", " TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp ", "+8613900139000"} {
-		if _, ok := fast.stored(q, ""); ok != (q != "+8613900139000") {
-			t.Errorf("%q: fast path taken %v", q, ok)
+	analyst := store.Viewer{User: "u1", Org: "o1", Member: true}
+	queries := map[string]store.Recall{
+		"+8613800138000":                       store.RecallAnswer,
+		" TBhCfAytTEh52WFL6HYr64i2nmc3u3TCUp ": store.RecallAnswer,
+		"+8613900139000":                       store.RecallAbsent, // valid, never reported
+		"+86139001390001":                      store.RecallAbsent, // too long: unreadable
+		"+4407911123456":                       store.RecallAbsent, // reported as +447911123456: the extractor reads it so
+		"+1 202 555 0143":                      store.RecallUnsure, // not as stored
+	}
+	var qs []string
+	for q, want := range queries {
+		qs = append(qs, q)
+		if _, _, got := fast.stored(q, ""); got != want {
+			t.Errorf("%q: memory says %v, want %v", q, got, want)
 		}
-		a, err := fast.Ask(ctx, q, "", "")
-		if err != nil {
-			t.Fatal(err)
+		for _, v := range []store.Viewer{{}, analyst} {
+			counted.lookups = 0
+			a, errA := fast.AskAs(ctx, v, q, "", "")
+			b, errB := slow.AskAs(ctx, v, q, "", "")
+			if (errA == nil) != (errB == nil) {
+				t.Fatalf("%q: errors %v, %v", q, errA, errB)
+			}
+			if !reflect.DeepEqual(a, b) {
+				t.Errorf("%q as %+v: fast %+v, slow %+v", q, v, a, b)
+			}
+			// The public's answer for a held or surely absent number that
+			// reads as itself comes from memory alone.
+			fromMemory := v.Public() && a.Value == strings.TrimSpace(q) && want != store.RecallUnsure
+			if errA == nil && (counted.lookups == 0) != fromMemory {
+				t.Errorf("%q as %+v: %d Lookup calls (answer %+v)", q, v, counted.lookups, a)
+			}
 		}
-		b, err := slow.Ask(ctx, q, "", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if a.Kind != b.Kind || a.Value != b.Value || a.Known != b.Known || a.Reports != b.Reports || a.Confidence != b.Confidence || a.NetworkID != b.NetworkID {
-			t.Errorf("%q: fast %+v, slow %+v", q, a, b)
+	}
+	for _, v := range []store.Viewer{{}, analyst} {
+		a, errA := fast.BatchAs(ctx, v, qs, "", "")
+		b, errB := slow.BatchAs(ctx, v, qs, "", "")
+		if errA != nil || errB != nil || !reflect.DeepEqual(a, b) {
+			t.Errorf("batch as %+v: fast %+v %v, slow %+v %v", v, a, errA, b, errB)
 		}
 	}
 }

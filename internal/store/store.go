@@ -147,6 +147,23 @@ type Lookups interface {
 	Lookup(ctx context.Context, v Viewer, keys []Key) ([]IndicatorInfo, error)
 }
 
+// Recall is what a store's memory says of one key, without a query
+// (sqlstore.DB.Recall).
+type Recall uint8
+
+const (
+	// RecallUnsure: memory cannot tell (not loaded yet, or a hash two
+	// keys share); Lookup answers.
+	RecallUnsure Recall = iota
+	// RecallAbsent: the store holds no row for the key.
+	RecallAbsent
+	// RecallHeld: the store holds a row for the key; Lookup answers.
+	RecallHeld
+	// RecallAnswer: the store holds a row for the key, and the public's
+	// answer is the one given.
+	RecallAnswer
+)
+
 // Key names an indicator: kind and canonical value.
 type Key struct {
 	Kind  indicator.Kind `json:"kind"`

@@ -140,15 +140,26 @@ func (db *DB) sourceNames(ctx context.Context, set int64) ([]string, error) {
 // (loaded in the background after Open).
 func (db *DB) IndexReady() bool { return db.index.ready.Load() }
 
-// Holds reports whether the store surely holds an indicator row for the
-// key: the in-memory key index is loaded and has it. False means "not
-// known here", not "absent".
-func (db *DB) Holds(kind indicator.Kind, value string) bool {
+// Recall tells from the in-memory key index alone what the store holds
+// for a key: the public's answer, a row whose answer Lookup reads, no row
+// at all, or that it cannot tell (the index is loading; a hash two keys
+// share). A public lookup of a value it answers needs no Lookup.
+func (db *DB) Recall(kind indicator.Kind, value string) (store.IndicatorInfo, store.Recall) {
 	if !db.index.ready.Load() {
-		return false
+		return store.IndicatorInfo{}, store.RecallUnsure
 	}
+	k := store.Key{Kind: kind, Value: value}
 	e, ok := db.index.find(db.index.hash(kind, value))
-	return ok && !e.shared
+	switch {
+	case !ok && db.index.complete():
+		return store.IndicatorInfo{Key: k}, store.RecallAbsent
+	case !ok || e.shared:
+		return store.IndicatorInfo{}, store.RecallUnsure
+	case e.held:
+		e.info.Key = k
+		return e.info, store.RecallAnswer
+	}
+	return store.IndicatorInfo{}, store.RecallHeld
 }
 
 // maxLookupNetwork bounds the walk that sizes a network for a lookup.
