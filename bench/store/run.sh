@@ -11,8 +11,8 @@
 # removed at the end. Run from anywhere in the repository.
 #
 # Environment: N (indicators), DURATION and WARMUP (per run), CONC (client
-# workers; a list is measured in turn, default 32,4: saturating, then
-# light), DB (keep the store in this file instead, to reuse it), PROFILE
+# workers; a list is measured in turn, default 32,16,8,4: from past
+# saturation down to light load, the latency curve), DB (keep the store in this file instead, to reuse it), PROFILE
 # (also write a CPU profile of Vigil's API under the same load to it).
 set -euo pipefail
 cd "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
@@ -20,7 +20,7 @@ cd "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 N=${N:-10000000}
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-5s}
-CONC=${CONC:-32,4}
+CONC=${CONC:-32,16,8,4}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 DB=${DB:-$tmp/lookup.db}

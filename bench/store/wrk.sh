@@ -8,14 +8,18 @@
 #
 # Needs wrk (Debian: apt-get install -y wrk) and a store filled by
 # lookupbench: DB=path (e.g. the file bench/store/run.sh keeps with DB=...),
-# N its number of indicators. Environment: CONNS (default "32 4"),
-# DURATION (default 20s), WARMUP (5s), ROUNDS (2). Prints Markdown.
+# N its number of indicators. Environment: CONNS (default "32 16 8 4"),
+# DURATION (default 20s), WARMUP (5s), ROUNDS (2), PIN (set: the servers
+# on CPU 1 and wrk on CPU 0, as if the client were another machine; without
+# it all share both cores). Prints Markdown.
 set -euo pipefail
 cd "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 
 : "${DB:?DB=path of a store filled by lookupbench}"
 N=${N:-10000000}
-CONNS=${CONNS:-32 4}
+CONNS=${CONNS:-32 16 8 4}
+server=() client=()
+if [ -n "${PIN:-}" ]; then server=(taskset -c 1) client=(taskset -c 0); fi
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-5s}
 ROUNDS=${ROUNDS:-2}
@@ -43,9 +47,9 @@ function request() return wrk.format("GET", paths[math.random(#paths)]) end
 LUA
 
 vport=18181 bport=18182
-"$tmp/vigil" serve --addr 127.0.0.1:$vport --db "$DB" 2> "$tmp/vigil.log" &
+"${server[@]}" "$tmp/vigil" serve --addr 127.0.0.1:$vport --db "$DB" 2> "$tmp/vigil.log" &
 pids+=($!)
-"$tmp/lookupbench" bare --addr 127.0.0.1:$bport 2> "$tmp/bare.log" &
+"${server[@]}" "$tmp/lookupbench" bare --addr 127.0.0.1:$bport 2> "$tmp/bare.log" &
 pids+=($!)
 echo "wrk.sh: waiting for vigil's lookup index" >&2
 for _ in $(seq 600); do
@@ -56,7 +60,7 @@ curl -fsS "http://127.0.0.1:$vport/healthz" | grep -q '"lookup_index":"ready"' |
 
 echo "### Lookup API with wrk as the client, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), one thread, $WARMUP warm-up + $DURATION per run, $ROUNDS rounds of bare then vigil; $N indicators."
+echo "wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')${PIN:+ on CPU 0, the servers on CPU 1}, one thread, $WARMUP warm-up + $DURATION per run, $ROUNDS rounds of bare then vigil; $N indicators."
 echo
 echo "| target | connections | round | requests/s | p50 | p90 | p99 | non-2xx |"
 echo "|---|---|---|---|---|---|---|---|"
@@ -65,8 +69,8 @@ for c in $CONNS; do
 	for r in $(seq "$ROUNDS"); do
 		for t in bare vigil; do
 			port=$bport; [ $t = vigil ] && port=$vport
-			PATHS="$tmp/paths" wrk -t1 -c"$c" -d"$WARMUP" -s "$tmp/lookup.lua" "http://127.0.0.1:$port" >/dev/null
-			PATHS="$tmp/paths" wrk -t1 -c"$c" -d"$DURATION" --latency -s "$tmp/lookup.lua" "http://127.0.0.1:$port" > "$tmp/out"
+			PATHS="$tmp/paths" "${client[@]}" wrk -t1 -c"$c" -d"$WARMUP" -s "$tmp/lookup.lua" "http://127.0.0.1:$port" >/dev/null
+			PATHS="$tmp/paths" "${client[@]}" wrk -t1 -c"$c" -d"$DURATION" --latency -s "$tmp/lookup.lua" "http://127.0.0.1:$port" > "$tmp/out"
 			rps=$(awk '/^Requests\/sec/ {print $2}' "$tmp/out")
 			p50=$(awk '$1 == "50%" {print $2}' "$tmp/out")
 			p90=$(awk '$1 == "90%" {print $2}' "$tmp/out")

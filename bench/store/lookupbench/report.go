@@ -59,13 +59,22 @@ func (rep *findings) write(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 
-	fmt.Fprintln(w, "| target, all rounds | workers | requests/s | p50 | p99 | vigil ÷ bare | target |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	// p99 is judged against the machine: at each load, the bare handler
+	// shows what the machine itself gives.
+	fmt.Fprintln(w, "| workers | bare: requests/s | p50 | p99 | vigil: requests/s | p50 | p99 | vigil ÷ bare (>= 0.7x) | p99 < 5 ms: bare | vigil |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
 	for _, conc := range c.concs {
 		bare, vigil := rep.total("bare", conc), rep.total("vigil", conc)
-		fmt.Fprintf(w, "| bare net/http | %d | %s | %s | %s | | |\n", conc, thousands(int(bare.rate())), ms(percentile(bare.Lat, 0.5)), ms(percentile(bare.Lat, 0.99)))
-		fmt.Fprintf(w, "| vigil serve | %d | %s | %s | **%s** | **%.2fx** | >= 0.7x, p99 < 5 ms |\n", conc,
-			thousands(int(vigil.rate())), ms(percentile(vigil.Lat, 0.5)), ms(percentile(vigil.Lat, 0.99)), vigil.rate()/bare.rate())
+		under := func(r result) string {
+			if percentile(r.Lat, 0.99) < 5*time.Millisecond {
+				return "yes"
+			}
+			return "no"
+		}
+		fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s | **%s** | **%.2fx** | %s | **%s** |\n", conc,
+			thousands(int(bare.rate())), ms(percentile(bare.Lat, 0.5)), ms(percentile(bare.Lat, 0.99)),
+			thousands(int(vigil.rate())), ms(percentile(vigil.Lat, 0.5)), ms(percentile(vigil.Lat, 0.99)),
+			vigil.rate()/bare.rate(), under(bare), under(vigil))
 	}
 	fmt.Fprintln(w)
 
