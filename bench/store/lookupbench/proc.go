@@ -5,15 +5,18 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -143,25 +146,37 @@ const bareBody = `{"query":"+12122000000","kind":"phone","value":"+12122000000",
 
 // runBare is the hidden "bare" mode: the peer, a bare net/http server in a
 // process of its own, with one route answering a fixed body. It stops on
-// an interrupt.
+// an interrupt. With --touch MB it also reads one random word of an array
+// of MB megabytes for each request: the memory access of an in-memory
+// index of that size without any of its work, to tell what a large
+// working set costs on the machine from what the index's code costs.
 func runBare(ctx context.Context, args []string, stderr io.Writer) int {
-	addr := "127.0.0.1:0"
-	if len(args) == 2 && args[0] == "--addr" {
-		addr = args[1]
-	} else if len(args) != 0 {
-		fmt.Fprintln(stderr, "usage: lookupbench bare [--addr HOST:PORT]")
+	fs := flag.NewFlagSet("lookupbench bare", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
+	touch := fs.Int("touch", 0, "megabytes of memory to read one random word of per request")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 || *touch < 0 {
+		fmt.Fprintln(stderr, "usage: lookupbench bare [--addr HOST:PORT] [--touch MB]")
 		return 2
 	}
+	words := make([]uint64, *touch<<17)
+	for i := range words {
+		words[i] = uint64(i) // every page written, as a loaded index's are
+	}
+	var sum atomic.Uint64
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v1/lookup", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("q") == "" {
 			http.Error(w, "q is required", http.StatusBadRequest)
 			return
 		}
+		if len(words) > 0 {
+			sum.Add(words[rand.IntN(len(words))])
+		}
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, bareBody)
 	})
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
