@@ -30,8 +30,8 @@ func TestSQLite(t *testing.T) {
 }
 
 // checked is a store whose every public lookup is also answered by SQL
-// alone, which the index's answer must equal: the suite's writes and
-// lookups then test that the index follows every write.
+// alone, which the index's answer and Recall's must equal: the suite's
+// writes and lookups then test that the index follows every write.
 type checked struct {
 	t *testing.T
 	*DB
@@ -44,11 +44,19 @@ func (c checked) Lookup(ctx context.Context, v store.Viewer, keys []store.Key) (
 	}
 	for i, k := range keys {
 		want := store.IndicatorInfo{Key: k}
-		if _, err := c.DB.lookupRow(ctx, c.DB.byKey.QueryRowContext(ctx, string(k.Kind), k.Value), k, &want); err != nil {
+		found, err := c.DB.lookupRow(ctx, c.DB.byKey.QueryRowContext(ctx, string(k.Kind), k.Value), k, &want)
+		if err != nil {
 			return nil, err
 		}
 		if !reflect.DeepEqual(normal(got[i]), normal(want)) {
 			c.t.Errorf("lookup %v: the index answers %+v, SQL %+v", k, got[i], want)
+		}
+		// What the lookup service asks first must agree too.
+		switch info, r := c.DB.Recall(k.Kind, k.Value); {
+		case r == store.RecallAnswer && !reflect.DeepEqual(normal(info), normal(want)):
+			c.t.Errorf("recall %v: memory answers %+v, SQL %+v", k, info, want)
+		case r == store.RecallAbsent && found, r == store.RecallHeld && !found:
+			c.t.Errorf("recall %v: memory says %v, SQL found a row: %v", k, r, found)
 		}
 	}
 	return got, nil
