@@ -63,14 +63,14 @@ func (rep *findings) write(w io.Writer) {
 	// shows what the machine itself gives.
 	fmt.Fprintln(w, "| workers | bare: requests/s | p50 | p99 | vigil: requests/s | p50 | p99 | vigil ÷ bare (>= 0.7x) | p99 < 5 ms: bare | vigil |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
+	under := func(r result) string {
+		if percentile(r.Lat, 0.99) < 5*time.Millisecond {
+			return "yes"
+		}
+		return "no"
+	}
 	for _, conc := range c.concs {
 		bare, vigil := rep.total("bare", conc), rep.total("vigil", conc)
-		under := func(r result) string {
-			if percentile(r.Lat, 0.99) < 5*time.Millisecond {
-				return "yes"
-			}
-			return "no"
-		}
 		fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s | **%s** | **%.2fx** | %s | **%s** |\n", conc,
 			thousands(int(bare.rate())), ms(percentile(bare.Lat, 0.5)), ms(percentile(bare.Lat, 0.99)),
 			thousands(int(vigil.rate())), ms(percentile(vigil.Lat, 0.5)), ms(percentile(vigil.Lat, 0.99)),

@@ -31,30 +31,22 @@ func (db *DB) Lookup(ctx context.Context, v store.Viewer, keys []store.Key) ([]s
 	// A point query takes microseconds: cancelling one buys nothing, and a
 	// cancellable context costs goroutines per query in database/sql.
 	qctx := context.WithoutCancel(ctx)
-	indexed := db.index.ready.Load()
 	for i, k := range keys {
 		if i%256 == 0 && ctx.Err() != nil {
 			return nil, fmt.Errorf("store: lookup: %w", ctx.Err())
 		}
+		info, r, id := db.recall(k)
+		if r == store.RecallAbsent || r == store.RecallAnswer {
+			out[i] = info
+			continue
+		}
 		out[i].Key = k
 		var found bool
 		var err error
-		if indexed {
-			e, ok := db.index.find(db.index.hash(k.Kind, k.Value))
-			switch {
-			case !ok && db.index.complete():
-				continue
-			case ok && e.held:
-				out[i] = e.info
-				out[i].Key = k
-				continue
-			case ok && !e.shared:
-				if found, err = db.lookupRow(ctx, db.byID.QueryRowContext(qctx, e.id), k, &out[i]); err == nil && found {
-					continue
-				}
-			}
+		if r == store.RecallHeld {
+			found, err = db.lookupRow(ctx, db.byID.QueryRowContext(qctx, id), k, &out[i])
 		}
-		if err == nil {
+		if err == nil && !found {
 			_, err = db.lookupRow(ctx, db.byKey.QueryRowContext(qctx, string(k.Kind), k.Value), k, &out[i])
 		}
 		if err != nil {
@@ -145,21 +137,27 @@ func (db *DB) IndexReady() bool { return db.index.ready.Load() }
 // at all, or that it cannot tell (the index is loading; a hash two keys
 // share). A public lookup of a value it answers needs no Lookup.
 func (db *DB) Recall(kind indicator.Kind, value string) (store.IndicatorInfo, store.Recall) {
+	info, r, _ := db.recall(store.Key{Kind: kind, Value: value})
+	return info, r
+}
+
+// recall is Recall with the row id of a held key (a row id may have been
+// handed out again since: the row read by it must still be k's).
+func (db *DB) recall(k store.Key) (store.IndicatorInfo, store.Recall, int64) {
 	if !db.index.ready.Load() {
-		return store.IndicatorInfo{}, store.RecallUnsure
+		return store.IndicatorInfo{}, store.RecallUnsure, 0
 	}
-	k := store.Key{Kind: kind, Value: value}
-	e, ok := db.index.find(db.index.hash(kind, value))
+	e, ok := db.index.find(db.index.hash(k.Kind, k.Value))
 	switch {
 	case !ok && db.index.complete():
-		return store.IndicatorInfo{Key: k}, store.RecallAbsent
+		return store.IndicatorInfo{Key: k}, store.RecallAbsent, 0
 	case !ok || e.shared:
-		return store.IndicatorInfo{}, store.RecallUnsure
+		return store.IndicatorInfo{}, store.RecallUnsure, 0
 	case e.held:
 		e.info.Key = k
-		return e.info, store.RecallAnswer
+		return e.info, store.RecallAnswer, e.id
 	}
-	return store.IndicatorInfo{}, store.RecallHeld
+	return store.IndicatorInfo{}, store.RecallHeld, e.id
 }
 
 // maxLookupNetwork bounds the walk that sizes a network for a lookup.
