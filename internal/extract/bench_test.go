@@ -136,3 +136,21 @@ func BenchmarkStream(b *testing.B) {
 		x.Stream(strings.NewReader(text), StreamOptions{}, func(Match) error { return nil })
 	}
 }
+
+// BenchmarkReadInternational reads pasted E.164 numbers of the countries
+// the lookup benchmark asks about (bench/store/lookupbench/gen.go).
+func BenchmarkReadInternational(b *testing.B) {
+	x := New(Options{})
+	for _, c := range []struct{ name, number string }{
+		{"US", "+12125550123"}, {"CN", "+8613812345678"}, {"IN", "+919912345678"}, {"GB", "+447812345678"},
+		{"PH", "+639171234567"}, {"TH", "+66812345678"}, {"VN", "+84901234567"}, {"MY", "+60121234567"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, ok := x.ReadInternational(c.number); !ok {
+					b.Fatal(c.number)
+				}
+			}
+		})
+	}
+}

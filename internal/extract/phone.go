@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -244,7 +243,7 @@ type regionShape struct {
 	lengths uint32 // bit n set: a national significant number may have n digits
 	// pattern is the region's general national-number pattern: a number
 	// that fails it is not valid there, and the library need not be asked.
-	pattern *regexp.Regexp
+	pattern *indicator.DigitPattern
 }
 
 var (
@@ -270,7 +269,7 @@ func loadShapes() {
 		code := strconv.Itoa(int(m.GetCountryCode()))
 		sh := regionShape{code: code, prefix: m.GetNationalPrefix(), lengths: bits}
 		if p := m.GetGeneralDesc().GetNationalNumberPattern(); p != "" {
-			sh.pattern, _ = regexp.Compile("^(?:" + p + ")$")
+			sh.pattern = indicator.NewDigitPattern(p)
 		}
 		shapes[m.GetId()] = sh
 		codeShapes[code] |= bits
@@ -290,7 +289,7 @@ func plausible(digits, region string) bool {
 		for n := 1; n <= 3 && n < len(digits); n++ {
 			if rs, ok := codeRegion[digits[:n]]; ok {
 				for _, sh := range rs {
-					if sh.pattern == nil || sh.pattern.MatchString(digits[n:]) {
+					if sh.pattern == nil || sh.pattern.Matches(digits[n:]) {
 						return true
 					}
 				}
@@ -303,10 +302,10 @@ func plausible(digits, region string) bool {
 	if !ok || sh.pattern == nil {
 		return true
 	}
-	if sh.pattern.MatchString(digits) {
+	if sh.pattern.Matches(digits) {
 		return true
 	}
-	return sh.prefix != "" && strings.HasPrefix(digits, sh.prefix) && sh.pattern.MatchString(digits[len(sh.prefix):])
+	return sh.prefix != "" && strings.HasPrefix(digits, sh.prefix) && sh.pattern.Matches(digits[len(sh.prefix):])
 }
 
 func possibleLength(digits, region string) bool {

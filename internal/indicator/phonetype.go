@@ -51,31 +51,49 @@ func compiled(source string) *regexp.Regexp {
 	return re
 }
 
-// descRegexes caches, per desc, its anchored pattern: the desc pointer is
-// stable for the life of the process.
-var descAnchored sync.Map // *PhoneNumberDesc -> *regexp.Regexp
-
-func matchesDesc(nsn string, d *phonenumbers.PhoneNumberDesc) bool {
-	if d == nil {
-		return false
-	}
-	if len(d.PossibleLength) > 0 && !slices.Contains(d.PossibleLength, int32(len(nsn))) {
-		return false
-	}
-	re, ok := descAnchored.Load(d)
-	if !ok {
-		re = compiled("^(?:" + d.GetNationalNumberPattern() + ")$")
-		descAnchored.Store(d, re)
-	}
-	return re.(*regexp.Regexp).MatchString(nsn)
+// desc is a number description of the metadata with its pattern built.
+type desc struct {
+	lengths []int32       // possible lengths; none: any
+	p       *DigitPattern // nil: the metadata has no such description
 }
 
-// numberType is libphonenumber's getNumberTypeHelper.
-func numberType(nsn string, m *phonenumbers.PhoneMetadata) phonenumbers.PhoneNumberType {
-	if m == nil || !matchesDesc(nsn, m.GetGeneralDesc()) {
-		return phonenumbers.UNKNOWN
+func newDesc(d *phonenumbers.PhoneNumberDesc) desc {
+	if d == nil {
+		return desc{}
 	}
-	for _, t := range []struct {
+	return desc{d.PossibleLength, pattern(d.GetNationalNumberPattern())}
+}
+
+func (d desc) matches(nsn string) bool {
+	if d.p == nil || len(d.lengths) > 0 && !slices.Contains(d.lengths, int32(len(nsn))) {
+		return false
+	}
+	return d.p.Matches(nsn)
+}
+
+// regionDescs are a region's number descriptions in the order the
+// library's getNumberTypeHelper tries them.
+type regionDescs struct {
+	general desc
+	special [8]struct {
+		desc
+		t phonenumbers.PhoneNumberType
+	}
+	fixed, mobile desc
+	same          bool // fixed-line and mobile numbers share one pattern
+}
+
+// descsByMeta caches each metadata's regionDescs; the metadata is loaded
+// once and lives as long as the process.
+var descsByMeta sync.Map // *PhoneMetadata -> *regionDescs
+
+func descsOf(m *phonenumbers.PhoneMetadata) *regionDescs {
+	if r, ok := descsByMeta.Load(m); ok {
+		return r.(*regionDescs)
+	}
+	r := &regionDescs{general: newDesc(m.GetGeneralDesc()), fixed: newDesc(m.GetFixedLine()),
+		mobile: newDesc(m.GetMobile()), same: m.GetSameMobileAndFixedLinePattern()}
+	for i, t := range []struct {
 		d *phonenumbers.PhoneNumberDesc
 		t phonenumbers.PhoneNumberType
 	}{
@@ -84,18 +102,33 @@ func numberType(nsn string, m *phonenumbers.PhoneMetadata) phonenumbers.PhoneNum
 		{m.GetPersonalNumber(), phonenumbers.PERSONAL_NUMBER}, {m.GetPager(), phonenumbers.PAGER},
 		{m.GetUan(), phonenumbers.UAN}, {m.GetVoicemail(), phonenumbers.VOICEMAIL},
 	} {
-		if matchesDesc(nsn, t.d) {
+		r.special[i].desc, r.special[i].t = newDesc(t.d), t.t
+	}
+	got, _ := descsByMeta.LoadOrStore(m, r)
+	return got.(*regionDescs)
+}
+
+// numberType is libphonenumber's getNumberTypeHelper.
+func numberType(nsn string, m *phonenumbers.PhoneMetadata) phonenumbers.PhoneNumberType {
+	if m == nil {
+		return phonenumbers.UNKNOWN
+	}
+	r := descsOf(m)
+	if !r.general.matches(nsn) {
+		return phonenumbers.UNKNOWN
+	}
+	for _, t := range r.special {
+		if t.matches(nsn) {
 			return t.t
 		}
 	}
-	same := m.GetSameMobileAndFixedLinePattern()
-	if matchesDesc(nsn, m.GetFixedLine()) {
-		if same || matchesDesc(nsn, m.GetMobile()) {
+	if r.fixed.matches(nsn) {
+		if r.same || r.mobile.matches(nsn) {
 			return phonenumbers.FIXED_LINE_OR_MOBILE
 		}
 		return phonenumbers.FIXED_LINE
 	}
-	if !same && matchesDesc(nsn, m.GetMobile()) {
+	if !r.same && r.mobile.matches(nsn) {
 		return phonenumbers.MOBILE
 	}
 	return phonenumbers.UNKNOWN
@@ -119,7 +152,7 @@ func regionAndType(n *phonenumbers.PhoneNumber) (string, phonenumbers.PhoneNumbe
 				continue
 			}
 			if ld := m.GetLeadingDigits(); ld != "" {
-				if compiled("^(?:" + ld + ")").MatchString(nsn) {
+				if pattern(ld).MatchesStart(nsn) {
 					region = r
 					break
 				}
@@ -179,8 +212,8 @@ func parseDigits(number, region string) (*phonenumbers.PhoneNumber, bool) {
 			if stripped, ok := stripNationalPrefix(rest, home); ok {
 				rest = stripped
 			}
-			general := compiled("^(?:" + home.GetGeneralDesc().GetNationalNumberPattern() + ")$")
-			if !general.MatchString(number) && general.MatchString(rest) || lengthClass(number, home) == tooLong {
+			general := descsOf(home).general
+			if !general.matches(number) && general.matches(rest) || lengthClass(number, home) == tooLong {
 				national = rest
 				if phonenumbers.GetRegionCodeForCountryCode(cc) != region {
 					m = metaForCode(cc)
@@ -255,18 +288,18 @@ func stripNationalPrefix(number string, m *phonenumbers.PhoneMetadata) (string, 
 	if groups == nil {
 		return "", false
 	}
-	general := compiled("^(?:" + m.GetGeneralDesc().GetNationalNumberPattern() + ")$")
-	viable := general.MatchString(number)
+	general := descsOf(m).general
+	viable := general.matches(number)
 	last := len(groups)/2 - 1
 	rule := m.GetNationalPrefixTransformRule()
 	if rule == "" || groups[last*2] < 0 {
-		if viable && !general.MatchString(number[groups[1]:]) {
+		if viable && !general.matches(number[groups[1]:]) {
 			return "", false
 		}
 		return number[groups[1]:], true
 	}
 	transformed := prefix.ReplaceAllString(number, rule)
-	if viable && !general.MatchString(transformed) {
+	if viable && !general.matches(transformed) {
 		return "", false
 	}
 	return transformed, true
