@@ -39,7 +39,9 @@ func (s *Server) handle(name string, perm auth.Permission, h func(http.ResponseW
 	actors := newActorCache()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+		if r.Body != http.NoBody { // the server's body of a request without one
+			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+		}
 		sw := &statusWriter{ResponseWriter: w}
 		err := func() error {
 			c, err := s.authenticate(r)
