@@ -63,12 +63,6 @@ func (rep *findings) write(w io.Writer) {
 	// shows what the machine itself gives.
 	fmt.Fprintln(w, "| workers | bare: requests/s | p50 | p99 | vigil: requests/s | p50 | p99 | vigil ÷ bare (>= 0.7x) | p99 < 5 ms: bare | vigil |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
-	under := func(r result) string {
-		if percentile(r.Lat, 0.99) < 5*time.Millisecond {
-			return "yes"
-		}
-		return "no"
-	}
 	for _, conc := range c.concs {
 		bare, vigil := rep.total("bare", conc), rep.total("vigil", conc)
 		fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s | **%s** | **%.2fx** | %s | **%s** |\n", conc,
@@ -77,6 +71,7 @@ func (rep *findings) write(w io.Writer) {
 			vigil.rate()/bare.rate(), under(bare), under(vigil))
 	}
 	fmt.Fprintln(w)
+	rep.writeKnee(w)
 
 	delta := rep.mem.RSS - rep.emptyMem.RSS
 	fmt.Fprintf(w, "| vigil serve, after the load (%d workers) | VmRSS | RssAnon | RssFile | VmHWM (peak) | RSS per indicator |\n", c.concs[0])
@@ -85,6 +80,54 @@ func (rep *findings) write(w io.Writer) {
 	fmt.Fprintf(w, "| empty store (baseline) | %s | %s | %s | %s | |\n", mib(e.RSS), mib(e.Anon), mib(e.File), mib(e.HWM))
 	fmt.Fprintf(w, "| %s indicators | %s | %s | %s | %s | %.1f bytes |\n", thousands(c.n), mib(m.RSS), mib(m.Anon), mib(m.File), mib(m.HWM), float64(m.RSS)/float64(c.n))
 	fmt.Fprintf(w, "| difference | %s | %s | %s | | %.1f bytes |\n\n", mib(delta), mib(m.Anon-e.Anon), mib(m.File-e.File), float64(delta)/float64(c.n))
+}
+
+// writeKnee says where the p99 target is judged: at the knee of the bare
+// handler's curve, the fewest workers at which it reaches 90% of the best
+// rate it reached at any load, and at every lighter load. Past the knee a
+// closed loop's extra clients add no answers, only a queue: each waits for
+// the others' requests (Little's law: mean latency = workers / rate), so
+// the tail there measures how many clients were started as much as the
+// server. The figures past the knee are printed all the same.
+func (rep *findings) writeKnee(w io.Writer) {
+	concs := slices.Sorted(slices.Values(rep.cfg.concs))
+	var best float64
+	for _, conc := range concs {
+		best = max(best, rep.total("bare", conc).rate())
+	}
+	knee := concs[len(concs)-1]
+	for _, conc := range concs {
+		if rep.total("bare", conc).rate() >= 0.9*best {
+			knee = conc
+			break
+		}
+	}
+	met := "yes"
+	var past []string
+	for _, conc := range concs {
+		v := rep.total("vigil", conc)
+		if conc <= knee {
+			if under(v) == "no" {
+				met = "no"
+			}
+			continue
+		}
+		past = append(past, fmt.Sprintf("%d workers: vigil %s, bare %s", conc, ms(percentile(v.Lat, 0.99)), ms(percentile(rep.total("bare", conc).Lat, 0.99))))
+	}
+	fmt.Fprintf(w, "Knee of the bare handler's curve: **%d workers** (the fewest reaching 90%% of its best, %s requests/s). p99 < 5 ms for vigil at the knee and every lighter load: **%s**.", knee, thousands(int(best)), met)
+	if len(past) > 0 {
+		fmt.Fprintf(w, " Past the knee (queueing, not answers): %s.", strings.Join(past, "; "))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w)
+}
+
+// under says whether r's p99 is under the 5 ms target.
+func under(r result) string {
+	if percentile(r.Lat, 0.99) < 5*time.Millisecond {
+		return "yes"
+	}
+	return "no"
 }
 
 // total merges the runs against one target with conc workers.
