@@ -80,7 +80,7 @@ func runServe(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "vigil serve: %v\n", err)
 		return ExitError
 	}
-	db, err := openStore(e, *dsn, sqlstore.Options{OverCommon: *overCommon, LookupIndex: true})
+	db, err := openStore(e, *dsn, sqlstore.Options{OverCommon: *overCommon, LookupIndex: true, Log: log})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "vigil serve: %v\n", err)
 		return ExitError

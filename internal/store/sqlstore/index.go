@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"hash/maphash"
+	"log/slog"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -38,6 +39,7 @@ import (
 // lookup in 10^12 with 10 million values (docs/store.md).
 type keyIndex struct {
 	seed maphash.Seed
+	log  *slog.Logger
 	// on is set when the index is followed (Options.LookupIndex); off, it
 	// keeps nothing, so importing millions of rows does not grow a map no
 	// lookup will read.
@@ -228,12 +230,28 @@ func (x *keyIndex) gone(rows []indexedRow) {
 
 // follow loads the table into the index, then refreshes it every
 // refreshEvery until ctx ends. Lookups use the index once the first load
-// is complete.
+// is complete; until then, and while refreshes fail, they are answered
+// from SQL alone or from what the index last read. A failure is logged
+// when it begins and when it ends, not at every retry.
 func (x *keyIndex) follow(ctx context.Context, db *DB) {
+	start := time.Now()
+	failing := false
 	for !x.ready.Load() {
-		if err := x.load(ctx, db); err == nil {
+		err := x.load(ctx, db)
+		if err == nil {
 			x.ready.Store(true)
+			x.mu.RLock()
+			keys := len(x.ids)
+			x.mu.RUnlock()
+			x.log.Info("lookup index loaded", "keys", keys, "took", time.Since(start).Round(time.Millisecond))
 			break
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		if !failing {
+			x.log.Warn("lookup index: loading failed; retrying every second, lookups meanwhile read SQL", "err", err)
+			failing = true
 		}
 		select {
 		case <-ctx.Done():
@@ -241,13 +259,24 @@ func (x *keyIndex) follow(ctx context.Context, db *DB) {
 		case <-time.After(refreshEvery):
 		}
 	}
+	failing = false
+	var failedAt time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-time.After(refreshEvery):
 		}
-		x.refresh(ctx, db) // an error is retried at the next tick
+		switch err := x.refresh(ctx, db); {
+		case err != nil && ctx.Err() != nil:
+			return
+		case err != nil && !failing:
+			x.log.Warn("lookup index: refresh failed; lookups answer from what it last read until a retry succeeds", "err", err)
+			failing, failedAt = true, time.Now()
+		case err == nil && failing:
+			x.log.Info("lookup index: refreshing again", "failed_for", time.Since(failedAt).Round(time.Second))
+			failing = false
+		}
 	}
 }
 

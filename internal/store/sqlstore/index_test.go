@@ -3,10 +3,14 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"vigil/internal/report"
 	"vigil/internal/store"
@@ -198,4 +202,82 @@ func TestKeyIndexCompacts(t *testing.T) {
 			t.Errorf("row %d: %+v, want %d reports", r.id, e, r.info.Reports)
 		}
 	}
+}
+
+// logLines collects what a logger writes, for a test to wait on.
+type logLines struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logLines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// await waits until the log holds want, n times in all.
+func (l *logLines) await(t *testing.T, want string, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		l.mu.Lock()
+		got := strings.Count(l.b.String(), want)
+		text := l.b.String()
+		l.mu.Unlock()
+		if got == n {
+			return
+		}
+		if got > n || time.Now().After(deadline) {
+			t.Fatalf("log holds %q %d times, want %d:\n%s", want, got, n, text)
+		}
+	}
+}
+
+// The index says when it has loaded, and when loading or refreshing
+// fails and recovers, once each rather than at every retry.
+func TestKeyIndexLogs(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "vigil.db")
+	plain, err := Open(ctx, path, Options{Keys: testKeys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plain.AddListed(ctx, "feed", false, []store.Key{{Kind: "phone", Value: "+8613800138000"}}, store.ImportState{}); err != nil {
+		t.Fatal(err)
+	}
+	// A column the index reads as it loads (and nothing else does) is
+	// gone when it starts.
+	if _, err := plain.w.ExecContext(ctx, "ALTER TABLE networks RENAME COLUMN version TO version_away"); err != nil {
+		t.Fatal(err)
+	}
+	plain.Close()
+
+	var log logLines
+	db, err := Open(ctx, path, Options{Keys: testKeys, LookupIndex: true, Log: slog.New(slog.NewTextHandler(&log, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	log.await(t, "loading failed", 1)
+	time.Sleep(1200 * time.Millisecond) // two more failed retries, not logged
+	if db.IndexReady() {
+		t.Fatal("the index is ready without the column")
+	}
+	if _, err := db.w.ExecContext(ctx, "ALTER TABLE networks RENAME COLUMN version_away TO version"); err != nil {
+		t.Fatal(err)
+	}
+	log.await(t, "lookup index loaded", 1)
+	log.await(t, "keys=1 ", 1)
+	log.await(t, "loading failed", 1)
+
+	if _, err := db.w.ExecContext(ctx, "ALTER TABLE lookup_version RENAME TO lookup_version_away"); err != nil {
+		t.Fatal(err)
+	}
+	log.await(t, "refresh failed", 1)
+	time.Sleep(1200 * time.Millisecond)
+	if _, err := db.w.ExecContext(ctx, "ALTER TABLE lookup_version_away RENAME TO lookup_version"); err != nil {
+		t.Fatal(err)
+	}
+	log.await(t, "refreshing again", 1)
+	log.await(t, "refresh failed", 1)
 }

@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -37,6 +38,9 @@ type Options struct {
 	// Keys seal personal data and key the blind index and the audit
 	// chain; required (auth.LoadKeyring).
 	Keys *auth.Keyring
+	// Log hears how the lookup index loads and whether its refreshes
+	// fail (nil: nothing is logged).
+	Log *slog.Logger
 }
 
 // DefaultOverCommon is the default Options.OverCommon.
@@ -109,6 +113,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		return db, nil
 	}
 	db.index.on = true
+	db.index.log = opts.Log
+	if db.index.log == nil {
+		db.index.log = slog.New(slog.DiscardHandler)
+	}
 	fctx, stop := context.WithCancel(context.Background())
 	db.stop = stop
 	db.following.Add(1)
