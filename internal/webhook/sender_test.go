@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"vigil/internal/store"
+	"vigil/internal/testlog"
 )
 
 // memStore keeps deliveries as store.Watches does: DueDeliveries hands a
@@ -128,19 +129,6 @@ func (c *clock) add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// logBuffer is a log the sender's goroutines may write at once.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *logBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
-
 func newSender(st Store, c *clock, log io.Writer) *Sender {
 	return &Sender{Store: st, Now: c.now, AllowPrivate: true, Logger: slog.New(slog.NewTextHandler(log, nil))}
 }
@@ -196,7 +184,7 @@ func TestDeliveredFirstTime(t *testing.T) {
 // backoff; the second attempt delivers, and the log shows both.
 func TestRetriedThenDelivered(t *testing.T) {
 	rcv := newReceiver(t, 500, 200)
-	st, c, log := newMemStore(pending("D1", rcv.URL)), &clock{t: t0}, &logBuffer{}
+	st, c, log := newMemStore(pending("D1", rcv.URL)), &clock{t: t0}, &testlog.Buffer{}
 	s := newSender(st, c, log)
 	flush(t, s, 1)
 	got := st.get("D1")

@@ -8,12 +8,12 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"vigil/internal/report"
 	"vigil/internal/store"
+	"vigil/internal/testlog"
 )
 
 // held reports whether db answers k from memory.
@@ -204,26 +204,12 @@ func TestKeyIndexCompacts(t *testing.T) {
 	}
 }
 
-// logLines collects what a logger writes, for a test to wait on.
-type logLines struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *logLines) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-// await waits until the log holds want, n times in all.
-func (l *logLines) await(t *testing.T, want string, n int) {
+// await waits until log holds want, n times in all.
+func await(t *testing.T, log *testlog.Buffer, want string, n int) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		l.mu.Lock()
-		got := strings.Count(l.b.String(), want)
-		text := l.b.String()
-		l.mu.Unlock()
+		text := log.String()
+		got := strings.Count(text, want)
 		if got == n {
 			return
 		}
@@ -252,13 +238,13 @@ func TestKeyIndexLogs(t *testing.T) {
 	}
 	plain.Close()
 
-	var log logLines
+	var log testlog.Buffer
 	db, err := Open(ctx, path, Options{Keys: testKeys, LookupIndex: true, Log: slog.New(slog.NewTextHandler(&log, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	log.await(t, "loading failed", 1)
+	await(t, &log, "loading failed", 1)
 	time.Sleep(1200 * time.Millisecond) // two more failed retries, not logged
 	if db.IndexReady() {
 		t.Fatal("the index is ready without the column")
@@ -266,18 +252,18 @@ func TestKeyIndexLogs(t *testing.T) {
 	if _, err := db.w.ExecContext(ctx, "ALTER TABLE networks RENAME COLUMN version_away TO version"); err != nil {
 		t.Fatal(err)
 	}
-	log.await(t, "lookup index loaded", 1)
-	log.await(t, "keys=1 ", 1)
-	log.await(t, "loading failed", 1)
+	await(t, &log, "lookup index loaded", 1)
+	await(t, &log, "keys=1 ", 1)
+	await(t, &log, "loading failed", 1)
 
 	if _, err := db.w.ExecContext(ctx, "ALTER TABLE lookup_version RENAME TO lookup_version_away"); err != nil {
 		t.Fatal(err)
 	}
-	log.await(t, "refresh failed", 1)
+	await(t, &log, "refresh failed", 1)
 	time.Sleep(1200 * time.Millisecond)
 	if _, err := db.w.ExecContext(ctx, "ALTER TABLE lookup_version_away RENAME TO lookup_version"); err != nil {
 		t.Fatal(err)
 	}
-	log.await(t, "refreshing again", 1)
-	log.await(t, "refresh failed", 1)
+	await(t, &log, "refreshing again", 1)
+	await(t, &log, "refresh failed", 1)
 }
