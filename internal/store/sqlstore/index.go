@@ -3,9 +3,12 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"hash/maphash"
 	"log/slog"
+	"runtime"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -292,10 +295,54 @@ func (x *keyIndex) load(ctx context.Context, db *DB) error {
 	if err := x.readNetworks(ctx, db, -1); err != nil {
 		return err
 	}
+	// The map is made as large as the table at once: growing it row by
+	// row to millions rehashes it over and over.
+	var last sql.NullInt64
+	if err := db.r.QueryRowContext(ctx, "SELECT max(id) FROM indicators").Scan(&last); err != nil {
+		return err
+	}
+	x.mu.Lock()
+	if len(x.ids) == 0 && last.Int64 > 0 && last.Int64 <= idMask {
+		x.ids = make(map[uint64]uint64, last.Int64)
+	}
+	x.mu.Unlock()
+	// The rows up to the last are read in as many ranges of ids as there
+	// are processors, at once: reading and decoding rows, not entering
+	// them, is most of the time a load takes.
+	parts := int64(max(1, min(runtime.GOMAXPROCS(0), 4)))
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() { errs[p] = x.readRange(ctx, db, last.Int64*p/parts, last.Int64*(p+1)/parts) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
 	if err := x.readNew(ctx, db); err != nil {
 		return err
 	}
 	return x.refreshLocked(ctx, db)
+}
+
+// readRange reads the rows whose ids are in (from, to], a chunk at a time.
+func (x *keyIndex) readRange(ctx context.Context, db *DB, from, to int64) error {
+	var buf []indexedRow
+	for from < to {
+		rows, err := x.readRows(ctx, db, buf[:0], indexColumns+" WHERE id > ? AND id <= ? ORDER BY id LIMIT "+strconv.Itoa(chunkRows), true, from, to)
+		if err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		from = rows[len(rows)-1].id
+		x.mu.Lock()
+		x.put(rows)
+		x.mu.Unlock()
+		buf = rows
+	}
+	return nil
 }
 
 // refresh reads what changed in the table since the last refresh.
@@ -312,7 +359,7 @@ func (x *keyIndex) refreshLocked(ctx context.Context, db *DB) error {
 	}
 	if v != x.seen {
 		// Deletions first: a deleted row's key may be back in a new row.
-		gone, err := x.readRows(ctx, db, "SELECT id, kind, value FROM lookup_gone WHERE version > ?", false, x.seen)
+		gone, err := x.readRows(ctx, db, nil, "SELECT id, kind, value FROM lookup_gone WHERE version > ?", false, x.seen)
 		if err != nil {
 			return err
 		}
@@ -322,7 +369,7 @@ func (x *keyIndex) refreshLocked(ctx context.Context, db *DB) error {
 		// An id at or below the highest read may have been handed out
 		// again (SQLite reuses the highest after a delete).
 		for _, g := range gone {
-			again, err := x.readRows(ctx, db, indexColumns+" WHERE id = ?", true, g.id)
+			again, err := x.readRows(ctx, db, nil, indexColumns+" WHERE id = ?", true, g.id)
 			if err != nil {
 				return err
 			}
@@ -352,13 +399,15 @@ const stampVersion = "(SELECT n FROM lookup_version WHERE id = 1)"
 const indexColumns = `SELECT id, kind, value, reports, reporters, trusted, disputed, first_seen, last_seen, scam_types, sources,
 	known_good, over_common, network_id FROM indicators`
 
-// readNew reads the rows newer than the highest id read, a chunk at a time.
+// readNew reads the rows newer than the highest id read, a chunk at a
+// time, each into the last one's buffer (put keeps copies, not rows).
 func (x *keyIndex) readNew(ctx context.Context, db *DB) error {
+	var buf []indexedRow
 	for {
 		x.mu.RLock()
 		from := x.maxID
 		x.mu.RUnlock()
-		rows, err := x.readRows(ctx, db, indexColumns+" WHERE id > ? ORDER BY id LIMIT 50000", true, from)
+		rows, err := x.readRows(ctx, db, buf[:0], indexColumns+" WHERE id > ? ORDER BY id LIMIT "+strconv.Itoa(chunkRows), true, from)
 		if err != nil {
 			return err
 		}
@@ -368,8 +417,15 @@ func (x *keyIndex) readNew(ctx context.Context, db *DB) error {
 		x.mu.Lock()
 		x.put(rows)
 		x.mu.Unlock()
+		if len(rows) < chunkRows {
+			return nil
+		}
+		buf = rows
 	}
 }
+
+// chunkRows is how many rows a load or refresh reads and enters at a time.
+const chunkRows = 50000
 
 // readChunked reads the rows a query returns, entering them a chunk at a
 // time so that lookups are not held up.
@@ -402,15 +458,14 @@ func (x *keyIndex) readChunked(ctx context.Context, db *DB, query string, args .
 	return nil
 }
 
-// readRows reads a query's rows: with their answers (full) or only the
-// id, kind and value.
-func (x *keyIndex) readRows(ctx context.Context, db *DB, query string, full bool, args ...any) ([]indexedRow, error) {
+// readRows reads a query's rows, appended to out: with their answers
+// (full) or only the id, kind and value.
+func (x *keyIndex) readRows(ctx context.Context, db *DB, out []indexedRow, query string, full bool, args ...any) ([]indexedRow, error) {
 	rows, err := db.r.QueryContext(ctx, db.q(query), args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []indexedRow
 	for rows.Next() {
 		r, err := db.scanIndexed(ctx, rows, full)
 		if err != nil {

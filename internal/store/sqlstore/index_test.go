@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -266,4 +267,56 @@ func TestKeyIndexLogs(t *testing.T) {
 	}
 	await(t, &log, "refreshing again", 1)
 	await(t, &log, "refresh failed", 1)
+}
+
+// A store's rows are loaded in ranges of ids read at once: every row is in
+// the index afterwards, with the answer SQL gives, and nothing else is.
+func TestKeyIndexLoadsInRanges(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4)) // four ranges
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "vigil.db")
+	plain, err := Open(ctx, path, Options{Keys: testKeys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []store.Key
+	for i := range 10001 {
+		keys = append(keys, store.Key{Kind: "phone", Value: fmt.Sprintf("+86138%08d", i)})
+	}
+	for i := 0; i < len(keys); i += 3000 {
+		if err := plain.AddListed(ctx, fmt.Sprintf("feed%d", i%2), false, keys[i:min(i+3000, len(keys))], store.ImportState{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[store.Key]store.IndicatorInfo{}
+	for _, k := range []store.Key{keys[0], keys[2999], keys[3000], keys[5000], keys[10000]} {
+		want[k] = lookupOne(t, plain, k)
+	}
+	plain.Close()
+
+	db, err := Open(ctx, path, Options{Keys: testKeys, LookupIndex: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	waitIndex(t, db)
+	db.index.mu.RLock()
+	n := len(db.index.ids)
+	db.index.mu.RUnlock()
+	if n != len(keys) {
+		t.Fatalf("the index holds %d keys, want %d", n, len(keys))
+	}
+	for _, k := range keys {
+		if _, r := db.Recall(k.Kind, k.Value); r != store.RecallAnswer {
+			t.Fatalf("%s: recall %v, want an answer", k.Value, r)
+		}
+	}
+	for k, w := range want {
+		if got, _ := db.Recall(k.Kind, k.Value); !reflect.DeepEqual(got, w) {
+			t.Errorf("%s: memory answers %+v, SQL %+v", k.Value, got, w)
+		}
+	}
+	if _, r := db.Recall("phone", "+8613900000000"); r != store.RecallAbsent {
+		t.Errorf("an unstored number: recall %v, want absent", r)
+	}
 }
