@@ -292,20 +292,24 @@ func (x *keyIndex) load(ctx context.Context, db *DB) error {
 		return err
 	}
 	x.seen = v
+	var rows int
+	var last sql.NullInt64
+	if err := db.r.QueryRowContext(ctx, "SELECT count(*), max(id) FROM indicators").Scan(&rows, &last); err != nil {
+		return err
+	}
+	// Start empty: what a failed attempt read may since have been deleted,
+	// and no record read from version v on says so. Lookups do not read
+	// the index before a load succeeds. The map is made as large as the
+	// table at once: growing it row by row to millions rehashes it over
+	// and over.
+	x.mu.Lock()
+	x.ids, x.maxID, x.netSize = make(map[uint64]uint64, rows), 0, map[string]int{}
+	x.resetAnswers()
+	x.partial.Store(false)
+	x.mu.Unlock()
 	if err := x.readNetworks(ctx, db, -1); err != nil {
 		return err
 	}
-	// The map is made as large as the table at once: growing it row by
-	// row to millions rehashes it over and over.
-	var last sql.NullInt64
-	if err := db.r.QueryRowContext(ctx, "SELECT max(id) FROM indicators").Scan(&last); err != nil {
-		return err
-	}
-	x.mu.Lock()
-	if len(x.ids) == 0 && last.Int64 > 0 && last.Int64 <= idMask {
-		x.ids = make(map[uint64]uint64, last.Int64)
-	}
-	x.mu.Unlock()
 	// The rows up to the last are read in as many ranges of ids as there
 	// are processors, at once: reading and decoding rows, not entering
 	// them, is most of the time a load takes.
