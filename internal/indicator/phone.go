@@ -1,6 +1,7 @@
 package indicator
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
@@ -42,12 +43,13 @@ func ParsePhone(number, region string) (PhoneNumber, error) {
 	}
 	// A number is valid exactly when its type is known: IsValidNumber is
 	// that test (phonetype.go).
-	r, t := regionAndType(n)
+	nsn := nationalSignificant(n)
+	r, t := regionAndType(n, nsn)
 	if t == phonenumbers.UNKNOWN {
 		return PhoneNumber{}, invalid(Phone, number, "not a valid number")
 	}
 	return PhoneNumber{
-		Value:  phonenumbers.Format(n, phonenumbers.E164),
+		Value:  "+" + strconv.Itoa(int(n.GetCountryCode())) + nsn, // Format(n, E164)
 		Region: r,
 		Type:   phoneTypes[t],
 	}, nil

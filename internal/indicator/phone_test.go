@@ -241,6 +241,9 @@ func TestPhoneTypeMatchesLibrary(t *testing.T) {
 			}
 			if want {
 				valid++
+				if v := phonenumbers.Format(n, phonenumbers.E164); got.Value != v {
+					t.Errorf("%s: value %q, library %q", e164, got.Value, v)
+				}
 				if r := phonenumbers.GetRegionCodeForNumber(n); got.Region != r {
 					t.Errorf("%s: region %q, library %q", e164, got.Region, r)
 				}
