@@ -269,7 +269,7 @@ func loadShapes() {
 		code := strconv.Itoa(int(m.GetCountryCode()))
 		sh := regionShape{code: code, prefix: m.GetNationalPrefix(), lengths: bits}
 		if p := m.GetGeneralDesc().GetNationalNumberPattern(); p != "" {
-			sh.pattern = indicator.NewDigitPattern(p)
+			sh.pattern = indicator.PatternOf(p)
 		}
 		shapes[m.GetId()] = sh
 		codeShapes[code] |= bits

@@ -154,7 +154,7 @@ type DigitPattern struct {
 	dfa    *digitDFA
 }
 
-func NewDigitPattern(source string) *DigitPattern {
+func newDigitPattern(source string) *DigitPattern {
 	return &DigitPattern{source: source, dfa: newDigitDFA(source)}
 }
 
@@ -182,11 +182,12 @@ func (p *DigitPattern) MatchesStart(s string) bool {
 // digitPatterns caches the DigitPattern of each source.
 var digitPatterns sync.Map // string -> *DigitPattern
 
-// pattern returns the DigitPattern of source, building it on first use.
-func pattern(source string) *DigitPattern {
+// PatternOf returns the DigitPattern of a pattern of libphonenumber's
+// metadata, built on first use and shared by every caller.
+func PatternOf(source string) *DigitPattern {
 	if p, ok := digitPatterns.Load(source); ok {
 		return p.(*DigitPattern)
 	}
-	p, _ := digitPatterns.LoadOrStore(source, NewDigitPattern(source))
+	p, _ := digitPatterns.LoadOrStore(source, newDigitPattern(source))
 	return p.(*DigitPattern)
 }

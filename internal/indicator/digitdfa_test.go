@@ -54,7 +54,7 @@ func TestDigitDFAMatchesRegexp(t *testing.T) {
 	patterns := metadataPatterns(t)
 	built, compared, matched := 0, 0, 0
 	for source, examples := range patterns {
-		p := NewDigitPattern(source)
+		p := newDigitPattern(source)
 		if p.dfa == nil {
 			t.Errorf("pattern %q: no automaton (it would fall back to regexp)", source)
 			continue
@@ -117,7 +117,7 @@ func TestDigitDFAMatchesRegexp(t *testing.T) {
 // TestDigitPatternOtherBytes leaves strings holding more than digits to
 // regexp, and patterns with assertions too.
 func TestDigitPatternOtherBytes(t *testing.T) {
-	p := NewDigitPattern(`1\d{2}`)
+	p := newDigitPattern(`1\d{2}`)
 	if p.dfa == nil {
 		t.Fatal("no automaton for 1\\d{2}")
 	}
@@ -132,14 +132,14 @@ func TestDigitPatternOtherBytes(t *testing.T) {
 	if newDigitDFA(`^1\d`) != nil || newDigitDFA(`1\b`) != nil {
 		t.Error("a pattern with an assertion got an automaton")
 	}
-	if q := NewDigitPattern(`^1\d`); !q.Matches("12") || q.Matches("1") {
+	if q := newDigitPattern(`^1\d`); !q.Matches("12") || q.Matches("1") {
 		t.Error("a pattern without automaton is not matched by regexp")
 	}
 	if newDigitDFA(`(`) != nil {
 		t.Error("a malformed pattern got an automaton")
 	}
 	// Both match the empty string alike.
-	if e := NewDigitPattern(`\d*`); !e.Matches("") || !e.MatchesStart("") || !e.MatchesStart("x") {
+	if e := newDigitPattern(`\d*`); !e.Matches("") || !e.MatchesStart("") || !e.MatchesStart("x") {
 		t.Error("empty matches wrong")
 	}
 }
@@ -158,7 +158,7 @@ func FuzzDigitPattern(f *testing.F) {
 	f.Add(uint16(900), "0１2x")
 	f.Fuzz(func(t *testing.T, i uint16, s string) {
 		source := sources[int(i)%len(sources)]
-		p := pattern(source)
+		p := PatternOf(source)
 		if got, want := p.Matches(s), compiled("^(?:"+source+")$").MatchString(s); got != want {
 			t.Errorf("pattern %q, %q: Matches %v, regexp %v", source, s, got, want)
 		}

@@ -61,7 +61,7 @@ func newDesc(d *phonenumbers.PhoneNumberDesc) desc {
 	if d == nil {
 		return desc{}
 	}
-	return desc{d.PossibleLength, pattern(d.GetNationalNumberPattern())}
+	return desc{d.PossibleLength, PatternOf(d.GetNationalNumberPattern())}
 }
 
 func (d desc) matches(nsn string) bool {
@@ -165,7 +165,7 @@ func regionAndType(n *phonenumbers.PhoneNumber, nsn string) (string, phonenumber
 				continue
 			}
 			if ld := m.GetLeadingDigits(); ld != "" {
-				if pattern(ld).MatchesStart(nsn) {
+				if PatternOf(ld).MatchesStart(nsn) {
 					region = r
 					break
 				}

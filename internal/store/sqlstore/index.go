@@ -6,6 +6,7 @@ import (
 	"errors"
 	"hash/maphash"
 	"log/slog"
+	"math"
 	"runtime"
 	"slices"
 	"strconv"
@@ -329,21 +330,22 @@ func (x *keyIndex) load(ctx context.Context, db *DB) error {
 	return x.refreshLocked(ctx, db)
 }
 
-// readRange reads the rows whose ids are in (from, to], a chunk at a time.
+// readRange reads the rows whose ids are in (from, to], a chunk at a
+// time, each into the last one's buffer (put keeps copies, not rows).
 func (x *keyIndex) readRange(ctx context.Context, db *DB, from, to int64) error {
 	var buf []indexedRow
 	for from < to {
 		rows, err := x.readRows(ctx, db, buf[:0], indexColumns+" WHERE id > ? AND id <= ? ORDER BY id LIMIT "+strconv.Itoa(chunkRows), true, from, to)
-		if err != nil {
+		if err != nil || len(rows) == 0 {
 			return err
-		}
-		if len(rows) == 0 {
-			return nil
 		}
 		from = rows[len(rows)-1].id
 		x.mu.Lock()
 		x.put(rows)
 		x.mu.Unlock()
+		if len(rows) < chunkRows {
+			return nil
+		}
 		buf = rows
 	}
 	return nil
@@ -403,29 +405,12 @@ const stampVersion = "(SELECT n FROM lookup_version WHERE id = 1)"
 const indexColumns = `SELECT id, kind, value, reports, reporters, trusted, disputed, first_seen, last_seen, scam_types, sources,
 	known_good, over_common, network_id FROM indicators`
 
-// readNew reads the rows newer than the highest id read, a chunk at a
-// time, each into the last one's buffer (put keeps copies, not rows).
+// readNew reads the rows newer than the highest id read.
 func (x *keyIndex) readNew(ctx context.Context, db *DB) error {
-	var buf []indexedRow
-	for {
-		x.mu.RLock()
-		from := x.maxID
-		x.mu.RUnlock()
-		rows, err := x.readRows(ctx, db, buf[:0], indexColumns+" WHERE id > ? ORDER BY id LIMIT "+strconv.Itoa(chunkRows), true, from)
-		if err != nil {
-			return err
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		x.mu.Lock()
-		x.put(rows)
-		x.mu.Unlock()
-		if len(rows) < chunkRows {
-			return nil
-		}
-		buf = rows
-	}
+	x.mu.RLock()
+	from := x.maxID
+	x.mu.RUnlock()
+	return x.readRange(ctx, db, from, math.MaxInt64)
 }
 
 // chunkRows is how many rows a load or refresh reads and enters at a time.
