@@ -12,9 +12,9 @@
 # DURATION (default 20s), WARMUP (5s), ROUNDS (2), PIN (set: the servers
 # on CPU 1 and wrk on CPU 0, as if the client were another machine; without
 # it all share both cores), TOUCH (megabytes: also measure the bare handler
-# reading one random word of an array that large per request, "touched",
-# the memory access of an in-memory index without its work). Prints
-# Markdown.
+# reading one random word of an array that large per request, on the Go
+# heap, "touched", and mapped outside it as Vigil's index is, "offheap").
+# Prints Markdown.
 set -euo pipefail
 cd "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 
@@ -59,7 +59,10 @@ if [ -n "${TOUCH:-}" ]; then
 	tport=18183
 	"${server[@]}" "$tmp/lookupbench" bare --addr 127.0.0.1:$tport --touch "$TOUCH" 2> "$tmp/touched.log" &
 	pids+=($!)
-	targets="bare touched vigil"
+	oport=18184
+	"${server[@]}" "$tmp/lookupbench" bare --addr 127.0.0.1:$oport --touch "$TOUCH" --offheap 2> "$tmp/offheap.log" &
+	pids+=($!)
+	targets="bare touched offheap vigil"
 fi
 echo "wrk.sh: waiting for vigil's lookup index" >&2
 for _ in $(seq 600); do
@@ -70,7 +73,7 @@ curl -fsS "http://127.0.0.1:$vport/healthz" | grep -q '"lookup_index":"ready"' |
 
 echo "### Lookup API with wrk as the client, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')${PIN:+ on CPU 0, the servers on CPU 1}, one thread, $WARMUP warm-up + $DURATION per run, $ROUNDS rounds of $targets; $N indicators${TOUCH:+; touched: the bare handler reading one random word of $TOUCH MB per request}."
+echo "wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')${PIN:+ on CPU 0, the servers on CPU 1}, one thread, $WARMUP warm-up + $DURATION per run, $ROUNDS rounds of $targets; $N indicators${TOUCH:+; touched (offheap): the bare handler reading one random word of $TOUCH MB per request, on the Go heap (mapped outside it)}."
 echo
 echo "| target | connections | round | requests/s | p50 | p90 | p99 | non-2xx |"
 echo "|---|---|---|---|---|---|---|---|"
@@ -78,7 +81,7 @@ declare -A sum
 for c in $CONNS; do
 	for r in $(seq "$ROUNDS"); do
 		for t in $targets; do
-			case $t in bare) port=$bport ;; touched) port=$tport ;; vigil) port=$vport ;; esac
+			case $t in bare) port=$bport ;; touched) port=$tport ;; offheap) port=$oport ;; vigil) port=$vport ;; esac
 			PATHS="$tmp/paths" "${client[@]}" wrk -t1 -c"$c" -d"$WARMUP" -s "$tmp/lookup.lua" "http://127.0.0.1:$port" >/dev/null
 			PATHS="$tmp/paths" "${client[@]}" wrk -t1 -c"$c" -d"$DURATION" --latency -s "$tmp/lookup.lua" "http://127.0.0.1:$port" > "$tmp/out"
 			rps=$(awk '/^Requests\/sec/ {print $2}' "$tmp/out")

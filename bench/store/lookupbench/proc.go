@@ -17,7 +17,9 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
+	"unsafe"
 )
 
 // server is a server process under test.
@@ -148,18 +150,32 @@ const bareBody = `{"query":"+12122000000","kind":"phone","value":"+12122000000",
 // process of its own, with one route answering a fixed body. It stops on
 // an interrupt. With --touch MB it also reads one random word of an array
 // of MB megabytes for each request: the memory access of an in-memory
-// index of that size without any of its work, to tell what a large
-// working set costs on the machine from what the index's code costs.
+// index of that size without any of its work. The array is on the Go heap,
+// or with --offheap mapped outside it, as Vigil's index is (package
+// offheap): on the heap, the collector lets as much garbage build up
+// between collections as the array is large, which is what a server with
+// a large heap pays in its tail latency (docs/benchmarks.md).
 func runBare(ctx context.Context, args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("lookupbench bare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
 	touch := fs.Int("touch", 0, "megabytes of memory to read one random word of per request")
+	offheap := fs.Bool("offheap", false, "map the touched memory outside the Go heap")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 || *touch < 0 {
-		fmt.Fprintln(stderr, "usage: lookupbench bare [--addr HOST:PORT] [--touch MB]")
+		fmt.Fprintln(stderr, "usage: lookupbench bare [--addr HOST:PORT] [--touch MB [--offheap]]")
 		return 2
 	}
-	words := make([]uint64, *touch<<17)
+	var words []uint64
+	if *offheap && *touch > 0 {
+		mem, err := syscall.Mmap(-1, 0, *touch<<20, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+		if err != nil {
+			fmt.Fprintln(stderr, "mmap:", err)
+			return 1
+		}
+		words = unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(mem))), *touch<<17)
+	} else {
+		words = make([]uint64, *touch<<17)
+	}
 	for i := range words {
 		words[i] = uint64(i) // every page written, as a loaded index's are
 	}

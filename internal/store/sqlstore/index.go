@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"vigil/internal/indicator"
+	"vigil/internal/offheap"
 	"vigil/internal/store"
 )
 
@@ -61,8 +62,9 @@ type keyIndex struct {
 	mu sync.RWMutex
 	// ids maps a key's hash to its row id (the low idBits) and the number
 	// of its answer (the bits above; 0 for none, shared for a hash two
-	// stored keys have).
-	ids   map[uint64]uint64
+	// stored keys have). It is held off the Go heap (package offheap
+	// says why); close frees it.
+	ids   *offheap.Map
 	maxID int64
 	// answers[n] is answer n (0 is none) and keys[n] the columns it was
 	// made from, which answerOf finds it by. netSize holds the size of
@@ -88,7 +90,7 @@ const (
 const refreshEvery = time.Second
 
 func newKeyIndex() *keyIndex {
-	x := &keyIndex{seed: maphash.MakeSeed(), ids: map[uint64]uint64{}, netSize: map[string]int{}}
+	x := &keyIndex{seed: maphash.MakeSeed(), ids: offheap.New(0), netSize: map[string]int{}}
 	x.resetAnswers()
 	return x
 }
@@ -121,7 +123,7 @@ type entry struct {
 // find returns the index's entry for hash h, if it has one.
 func (x *keyIndex) find(h uint64) (entry, bool) {
 	x.mu.RLock()
-	v, ok := x.ids[h]
+	v, ok := x.ids.Get(h)
 	if !ok {
 		x.mu.RUnlock()
 		return entry{}, false
@@ -140,6 +142,14 @@ func (x *keyIndex) find(h uint64) (entry, bool) {
 	// The slices are the caller's to keep and change.
 	e.info.Sources, e.info.ScamTypes = slices.Clone(e.info.Sources), slices.Clone(e.info.ScamTypes)
 	return e, true
+}
+
+// close frees the index's memory; lookups then go to SQL.
+func (x *keyIndex) close() {
+	x.ready.Store(false)
+	x.mu.Lock()
+	x.ids.Free()
+	x.mu.Unlock()
 }
 
 // complete reports whether a key missing from the index is missing from
@@ -165,14 +175,14 @@ func (x *keyIndex) put(rows []indexedRow) {
 		}
 		x.maxID = max(x.maxID, r.id)
 		h := x.hash(r.kind, r.value)
-		v, ok := x.ids[h]
+		v, ok := x.ids.Get(h)
 		if ok && (int64(v&idMask) != r.id || v>>idBits == shared) {
 			// Another row has the hash: another key, or this key's
 			// earlier row, deleted. Either way, ask by key.
-			x.ids[h] = uint64(r.id) | shared<<idBits
+			x.ids.Set(h, uint64(r.id)|shared<<idBits)
 			continue
 		}
-		x.ids[h] = uint64(r.id) | x.answerFor(r)<<idBits
+		x.ids.Set(h, uint64(r.id)|x.answerFor(r)<<idBits)
 	}
 }
 
@@ -205,7 +215,7 @@ func (x *keyIndex) compact() {
 	old, oldKeys := x.answers, x.keys
 	x.resetAnswers()
 	renumbered := map[uint64]uint64{}
-	for h, v := range x.ids {
+	for h, v := range x.ids.All() {
 		n := v >> idBits
 		if n == 0 || n == shared {
 			continue
@@ -218,7 +228,7 @@ func (x *keyIndex) compact() {
 			x.answerOf[oldKeys[n]] = m
 			renumbered[n] = m
 		}
-		x.ids[h] = v&idMask | m<<idBits
+		x.ids.Set(h, v&idMask|m<<idBits)
 	}
 }
 
@@ -226,8 +236,8 @@ func (x *keyIndex) compact() {
 func (x *keyIndex) gone(rows []indexedRow) {
 	for _, r := range rows {
 		h := x.hash(r.kind, r.value)
-		if v, ok := x.ids[h]; ok && int64(v&idMask) == r.id && v>>idBits != shared {
-			delete(x.ids, h)
+		if v, ok := x.ids.Get(h); ok && int64(v&idMask) == r.id && v>>idBits != shared {
+			x.ids.Delete(h)
 		}
 	}
 }
@@ -245,7 +255,7 @@ func (x *keyIndex) follow(ctx context.Context, db *DB) {
 		if err == nil {
 			x.ready.Store(true)
 			x.mu.RLock()
-			keys := len(x.ids)
+			keys := x.ids.Len()
 			x.mu.RUnlock()
 			x.log.Info("lookup index loaded", "keys", keys, "took", time.Since(start).Round(time.Millisecond))
 			break
@@ -304,7 +314,8 @@ func (x *keyIndex) load(ctx context.Context, db *DB) error {
 	// table at once: growing it row by row to millions rehashes it over
 	// and over.
 	x.mu.Lock()
-	x.ids, x.maxID, x.netSize = make(map[uint64]uint64, rows), 0, map[string]int{}
+	x.ids.Free()
+	x.ids, x.maxID, x.netSize = offheap.New(rows), 0, map[string]int{}
 	x.resetAnswers()
 	x.partial.Store(false)
 	x.mu.Unlock()

@@ -124,7 +124,9 @@ func TestLookupAnswersHeld(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.index.mu.RLock()
-	nc, nd := db.index.ids[db.index.hash(c.Kind, c.Value)]>>idBits, db.index.ids[db.index.hash(d.Kind, d.Value)]>>idBits
+	vc, _ := db.index.ids.Get(db.index.hash(c.Kind, c.Value))
+	vd, _ := db.index.ids.Get(db.index.hash(d.Kind, d.Value))
+	nc, nd := vc>>idBits, vd>>idBits
 	db.index.mu.RUnlock()
 	if nc == 0 || nc != nd {
 		t.Errorf("values listed together hold answers %d and %d", nc, nd)
@@ -301,7 +303,7 @@ func TestKeyIndexLoadsInRanges(t *testing.T) {
 	defer db.Close()
 	waitIndex(t, db)
 	db.index.mu.RLock()
-	n := len(db.index.ids)
+	n := db.index.ids.Len()
 	db.index.mu.RUnlock()
 	if n != len(keys) {
 		t.Fatalf("the index holds %d keys, want %d", n, len(keys))

@@ -165,6 +165,7 @@ func (db *DB) Close() error {
 		db.stop()
 		db.following.Wait()
 	}
+	db.index.close()
 	for _, st := range []*sql.Stmt{db.byID, db.byKey} {
 		if st != nil {
 			st.Close()
