@@ -35,6 +35,9 @@ type Store interface {
 	// (it loads in the background after start; until then lookups are
 	// answered from SQL, correctly but slower).
 	IndexReady() bool
+	// IndexSize tells how many keys the index holds and the bytes it
+	// takes (for /metrics: it is outside the Go heap).
+	IndexSize() (keys, bytes int)
 }
 
 // Config configures the API.
@@ -106,7 +109,7 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus
 	if cfg.Store == nil {
 		return nil, errors.New("api: no store")
 	}
-	m, err := newMetrics(reg)
+	m, err := newMetrics(reg, cfg.Store)
 	if err != nil {
 		return nil, err
 	}

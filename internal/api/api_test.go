@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -259,6 +260,46 @@ func TestUnrouted(t *testing.T) {
 		}
 		if api := strings.HasPrefix(tt.path, "/api/") || tt.path == "/healthz"; api != strings.HasPrefix(rec.Header().Get("Content-Type"), "application/problem+json") {
 			t.Errorf("%s %s: Content-Type %q", tt.method, tt.path, rec.Header().Get("Content-Type"))
+		}
+	}
+}
+
+// TestMetricsIndexSize: /metrics tells how many keys the lookup index
+// holds and the memory it takes, which Go's heap metrics no longer count.
+func TestMetricsIndexSize(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "v.db"), sqlstore.Options{LookupIndex: true, Keys: storetest.Keys()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var keys []store.Key
+	for i := range 3000 {
+		keys = append(keys, store.Key{Kind: "phone", Value: fmt.Sprintf("+86138%08d", i)})
+	}
+	if err := db.AddListed(ctx, "feed", false, keys, store.ImportState{}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(ctx, Config{Store: db}, discardLog(), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gauge := regexp.MustCompile(`(?m)^(vigil_lookup_index_keys|vigil_lookup_index_bytes) (\S+)$`)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		got := map[string]string{}
+		for _, m := range gauge.FindAllStringSubmatch(rec.Body.String(), -1) {
+			got[m[1]] = m[2]
+		}
+		if got["vigil_lookup_index_keys"] == "3000" {
+			if got["vigil_lookup_index_bytes"] != "65536" { // 4096 slots of 16 bytes: 3000 at most 3/4 full
+				t.Fatalf("vigil_lookup_index_bytes %q, want 65536", got["vigil_lookup_index_bytes"])
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the index's gauges never said 3000 keys: %v", got)
 		}
 	}
 }

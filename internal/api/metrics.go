@@ -16,8 +16,9 @@ type metrics struct {
 }
 
 // newMetrics registers the API's metrics on reg, or on a registry of its
-// own (with Go and process collectors) when reg is nil.
-func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+// own (with Go and process collectors) when reg is nil, and gauges of st's
+// lookup index.
+func newMetrics(reg prometheus.Registerer, st Store) (*metrics, error) {
 	var g prometheus.Gatherer = prometheus.DefaultGatherer
 	if reg == nil {
 		r := prometheus.NewRegistry()
@@ -36,7 +37,13 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1},
 		}, []string{"route"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration} {
+	keys := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "vigil_lookup_index_keys", Help: "Indicators held by the in-memory lookup index.",
+	}, func() float64 { n, _ := st.IndexSize(); return float64(n) })
+	size := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "vigil_lookup_index_bytes", Help: "Memory taken by the lookup index's table, outside the Go heap (not in go_memstats).",
+	}, func() float64 { _, b := st.IndexSize(); return float64(b) })
+	for _, c := range []prometheus.Collector{m.requests, m.duration, keys, size} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

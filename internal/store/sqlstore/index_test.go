@@ -302,11 +302,8 @@ func TestKeyIndexLoadsInRanges(t *testing.T) {
 	}
 	defer db.Close()
 	waitIndex(t, db)
-	db.index.mu.RLock()
-	n := db.index.ids.Len()
-	db.index.mu.RUnlock()
-	if n != len(keys) {
-		t.Fatalf("the index holds %d keys, want %d", n, len(keys))
+	if n, bytes := db.IndexSize(); n != len(keys) || bytes < 16*n*4/3 {
+		t.Fatalf("the index holds %d keys in %d bytes, want %d keys in at least %d", n, bytes, len(keys), 16*len(keys)*4/3)
 	}
 	for _, k := range keys {
 		if _, r := db.Recall(k.Kind, k.Value); r != store.RecallAnswer {

@@ -132,6 +132,15 @@ func (db *DB) sourceNames(ctx context.Context, set int64) ([]string, error) {
 // (loaded in the background after Open).
 func (db *DB) IndexReady() bool { return db.index.ready.Load() }
 
+// IndexSize returns how many keys the in-memory key index holds and the
+// bytes its table takes. The table is outside the Go heap, so Go's own
+// memory metrics do not count it.
+func (db *DB) IndexSize() (keys, bytes int) {
+	db.index.mu.RLock()
+	defer db.index.mu.RUnlock()
+	return db.index.ids.Len(), db.index.ids.Bytes()
+}
+
 // Recall tells from the in-memory key index alone what the store holds
 // for a key: the public's answer, a row whose answer Lookup reads, no row
 // at all, or that it cannot tell (the index is loading; a hash two keys
