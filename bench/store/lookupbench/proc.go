@@ -17,9 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
-	"unsafe"
 )
 
 // server is a server process under test.
@@ -167,12 +165,11 @@ func runBare(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 	var words []uint64
 	if *offheap && *touch > 0 {
-		mem, err := syscall.Mmap(-1, 0, *touch<<20, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
-		if err != nil {
-			fmt.Fprintln(stderr, "mmap:", err)
+		var err error
+		if words, err = mapWords(*touch << 17); err != nil {
+			fmt.Fprintln(stderr, "lookupbench bare --offheap:", err)
 			return 1
 		}
-		words = unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(mem))), *touch<<17)
 	} else {
 		words = make([]uint64, *touch<<17)
 	}
