@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -267,20 +266,8 @@ func TestUnrouted(t *testing.T) {
 // TestMetricsIndexSize: /metrics tells how many keys the lookup index
 // holds and the memory it takes, which Go's heap metrics no longer count.
 func TestMetricsIndexSize(t *testing.T) {
-	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "v.db"), sqlstore.Options{LookupIndex: true, Keys: storetest.Keys()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var keys []store.Key
-	for i := range 3000 {
-		keys = append(keys, store.Key{Kind: "phone", Value: fmt.Sprintf("+86138%08d", i)})
-	}
-	if err := db.AddListed(ctx, "feed", false, keys, store.ImportState{}); err != nil {
-		t.Fatal(err)
-	}
-	h, err := New(ctx, Config{Store: db}, discardLog(), prometheus.NewRegistry())
+	db, _ := listedStore(t, 3000)
+	h, err := New(context.Background(), Config{Store: db}, discardLog(), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}

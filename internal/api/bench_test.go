@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -22,20 +23,7 @@ import (
 // half known, half unknown phone numbers, on a store of 100,000 values.
 func BenchmarkLookup(b *testing.B) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(b.TempDir(), "v.db"), sqlstore.Options{LookupIndex: true, Keys: storetest.Keys()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	var keys []store.Key
-	for i := range 100000 {
-		keys = append(keys, store.Key{Kind: "phone", Value: fmt.Sprintf("+86138%08d", i)})
-	}
-	for i := 0; i < len(keys); i += 5000 {
-		if err := db.AddListed(ctx, "bench", false, keys[i:i+5000], store.ImportState{}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	db, keys := listedStore(b, 100000)
 	for !db.IndexReady() {
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -57,6 +45,29 @@ func BenchmarkLookup(b *testing.B) {
 			b.Fatalf("%d %s", rec.Code, rec.Body)
 		}
 	}
+}
+
+// listedStore opens a SQLite store that follows its lookup index and
+// lists n Chinese mobile numbers in it, in batches of 5000 (closed when tb
+// ends).
+func listedStore(tb testing.TB, n int) (*sqlstore.DB, []store.Key) {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, filepath.Join(tb.TempDir(), "v.db"), sqlstore.Options{LookupIndex: true, Keys: storetest.Keys()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	keys := make([]store.Key, n)
+	for i := range keys {
+		keys[i] = store.Key{Kind: "phone", Value: fmt.Sprintf("+86138%08d", i)}
+	}
+	for batch := range slices.Chunk(keys, 5000) {
+		if err := db.AddListed(ctx, "feed", false, batch, store.ImportState{}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return db, keys
 }
 
 func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -144,6 +144,13 @@ func (x *keyIndex) find(h uint64) (entry, bool) {
 	return e, true
 }
 
+// size returns how many keys the index holds and the bytes its table takes.
+func (x *keyIndex) size() (keys, bytes int) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.ids.Len(), x.ids.Bytes()
+}
+
 // close frees the index's memory; lookups then go to SQL.
 func (x *keyIndex) close() {
 	x.ready.Store(false)
@@ -254,9 +261,7 @@ func (x *keyIndex) follow(ctx context.Context, db *DB) {
 		err := x.load(ctx, db)
 		if err == nil {
 			x.ready.Store(true)
-			x.mu.RLock()
-			keys := x.ids.Len()
-			x.mu.RUnlock()
+			keys, _ := x.size()
 			x.log.Info("lookup index loaded", "keys", keys, "took", time.Since(start).Round(time.Millisecond))
 			break
 		}

@@ -135,11 +135,7 @@ func (db *DB) IndexReady() bool { return db.index.ready.Load() }
 // IndexSize returns how many keys the in-memory key index holds and the
 // bytes its table takes. The table is outside the Go heap, so Go's own
 // memory metrics do not count it.
-func (db *DB) IndexSize() (keys, bytes int) {
-	db.index.mu.RLock()
-	defer db.index.mu.RUnlock()
-	return db.index.ids.Len(), db.index.ids.Bytes()
-}
+func (db *DB) IndexSize() (keys, bytes int) { return db.index.size() }
 
 // Recall tells from the in-memory key index alone what the store holds
 // for a key: the public's answer, a row whose answer Lookup reads, no row
