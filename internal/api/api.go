@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -44,6 +45,11 @@ type Store interface {
 type Config struct {
 	// MaxBody bounds request bodies in bytes.
 	MaxBody int64
+	// BodyTimeout bounds the time a client takes to send a request's body,
+	// from the moment its headers are read (default DefaultBodyTimeout).
+	// The server bounds the headers (http.Server.ReadHeaderTimeout); a
+	// request without a body has nothing more to wait for.
+	BodyTimeout time.Duration
 	// Extract configures the extractor behind scans, reports and lookups.
 	Extract extract.Options
 	// Store keeps reports; required.
@@ -68,6 +74,9 @@ type Config struct {
 // service.
 const DefaultMaxBody = 2 << 20
 
+// DefaultBodyTimeout is the default Config.BodyTimeout.
+const DefaultBodyTimeout = time.Minute
+
 // Server holds what the handlers share.
 type Server struct {
 	cfg     Config
@@ -84,6 +93,8 @@ type Server struct {
 	web       http.Handler
 	screener  *screen.Screener
 	throttle  *auth.Throttle
+	// public holds the callers of the public's recent addresses.
+	public *publicCallers
 	// inspecting bounds the evidence files decoded at once (media.Inspect).
 	inspecting chan struct{}
 	csrfKey    []byte
@@ -105,6 +116,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Regis
 func newServer(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Registerer) (*Server, error) {
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.BodyTimeout <= 0 {
+		cfg.BodyTimeout = DefaultBodyTimeout
 	}
 	if cfg.Store == nil {
 		return nil, errors.New("api: no store")
@@ -137,7 +151,7 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus
 		lookup:    &lookup.Service{X: x, Store: cfg.Store},
 		limiter:   newLimiter(cfg.ReportsPerHour, cfg.ReportBurst),
 		additions: newLimiter(60, 30),
-		throttle:  auth.NewThrottle(), inspecting: make(chan struct{}, 2)}
+		throttle:  auth.NewThrottle(), public: newPublicCallers(), inspecting: make(chan struct{}, 2)}
 	if s.dummyHash, err = s.hashPassword(auth.GeneratePassword()); err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}

@@ -29,6 +29,8 @@ type caller struct {
 	trusted bool
 	// login names a signed-in account, for the session endpoint.
 	login string
+	// audit, when set, is the caller's name in the audit log (see actor).
+	audit string
 }
 
 type callerKey struct{}
@@ -43,6 +45,8 @@ func callerOf(r *http.Request) *caller {
 // actor names the caller in the audit log.
 func (c *caller) actor(s *Server) string {
 	switch {
+	case c.audit != "":
+		return c.audit
 	case c.p.KeyID != "":
 		return "key:" + c.p.KeyID
 	case c.p.User != "":
@@ -51,39 +55,41 @@ func (c *caller) actor(s *Server) string {
 	return "public:" + strings.TrimPrefix(s.reporterKey(c.client), "anon:")[:12]
 }
 
-// actorCache remembers the audit actor of the public's recent networks.
-// A public caller's actor is a keyed hash of its network (reporterKey),
-// the costliest step of resolving a caller, and one network asks many
-// times; the cache is cleared when full, so it stays small.
-type actorCache struct {
+// publicCallers remembers the caller of the public's recent client
+// addresses. A public caller is the same for every request from an
+// address; resolving one (its network, and the keyed hash that names it
+// in the audit log) is the costliest step of a cheap request, and one
+// address asks many times. A caller held here is shared by concurrent
+// requests, so nothing may change it. The cache is cleared when full, so
+// it stays small.
+type publicCallers struct {
 	mu sync.RWMutex
-	m  map[string]string
+	m  map[string]*caller
 }
 
-// maxActors bounds an actorCache.
-const maxActors = 4096
+// maxPublicCallers bounds a publicCallers.
+const maxPublicCallers = 4096
 
-func newActorCache() *actorCache { return &actorCache{m: map[string]string{}} }
+func newPublicCallers() *publicCallers { return &publicCallers{m: map[string]*caller{}} }
 
-// of is c.actor(s), from the cache for the public.
-func (a *actorCache) of(s *Server, c *caller) string {
-	if !c.p.IsPublic() {
-		return c.actor(s)
-	}
-	a.mu.RLock()
-	v, ok := a.m[c.client]
-	a.mu.RUnlock()
+// of returns the public caller of r's client address.
+func (pc *publicCallers) of(s *Server, r *http.Request) *caller {
+	host := hostOf(r)
+	pc.mu.RLock()
+	c, ok := pc.m[host]
+	pc.mu.RUnlock()
 	if ok {
-		return v
+		return c
 	}
-	v = c.actor(s)
-	a.mu.Lock()
-	if len(a.m) >= maxActors {
-		clear(a.m)
+	c = &caller{p: auth.Public(), client: network(host)}
+	c.audit = c.actor(s)
+	pc.mu.Lock()
+	if len(pc.m) >= maxPublicCallers {
+		clear(pc.m)
 	}
-	a.m[c.client] = v
-	a.mu.Unlock()
-	return v
+	pc.m[strings.Clone(host)] = c
+	pc.mu.Unlock()
+	return c
 }
 
 // Errors of authentication and authorisation.
@@ -96,8 +102,13 @@ var (
 // a session cookie, or the public. A key that does not hold is an error;
 // a stale cookie is the public.
 func (s *Server) authenticate(r *http.Request) (*caller, error) {
+	h := r.Header.Get("Authorization")
+	ck, err := r.Cookie(web.SessionCookie)
+	if h == "" && (err != nil || ck.Value == "") {
+		return s.public.of(s, r), nil
+	}
 	c := &caller{p: auth.Public(), client: s.client(r)}
-	if h := r.Header.Get("Authorization"); h != "" {
+	if h != "" {
 		token, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
 			return nil, fmt.Errorf("%w: use Authorization: Bearer <API key>", ErrUnauthorized)
@@ -115,10 +126,8 @@ func (s *Server) authenticate(r *http.Request) (*caller, error) {
 		c.p = auth.Principal{Role: "partner", User: "key:" + k.ID, Org: k.Org, Perms: perms, KeyID: k.ID}
 		return c, s.resolveOrg(r.Context(), c)
 	}
-	if ck, err := r.Cookie(web.SessionCookie); err == nil && ck.Value != "" {
-		if err := s.signedIn(r.Context(), c, ck.Value); err != nil {
-			return nil, err
-		}
+	if err := s.signedIn(r.Context(), c, ck.Value); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

@@ -273,7 +273,8 @@ func TestDeskDownloads(t *testing.T) {
 	worker := w.actors["caseworkerA"]
 	status, h, body := worker.page(t, w, "GET", "/desk/cases/"+c.id+"/evidence/"+c.evidence, nil)
 	want := map[string]string{"Content-Disposition": "attachment; filename*=UTF-8''voice.txt", "X-Content-Type-Options": "nosniff",
-		"Cache-Control": "no-store", "Content-Security-Policy": "sandbox; default-src 'none'; frame-ancestors 'none'"}
+		"Cache-Control": "no-store", "Content-Security-Policy": "sandbox; default-src 'none'; frame-ancestors 'none'",
+		"Referrer-Policy": "no-referrer"}
 	if status != 200 || body != caseEvidence {
 		t.Errorf("evidence: %d %q", status, body)
 	}

@@ -144,6 +144,9 @@ func (s *Server) getEvidence(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; frame-ancestors 'none'")
+	// A file is the one answer a browser might show as a document: the
+	// case's path must not leave in a Referer if it is opened.
+	h.Set("Referrer-Policy", "no-referrer")
 	w.WriteHeader(http.StatusOK)
 	_, err = w.Write(data)
 	return err

@@ -26,7 +26,7 @@ func (s *Server) lookupOne(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = jsonType[:1:1] // shared, as securityHeaders' values are
 	w.WriteHeader(http.StatusOK)
 	bp := answerBufs.Get().(*[]byte)
 	b := append(a.AppendJSON((*bp)[:0]), '\n')
@@ -37,6 +37,9 @@ func (s *Server) lookupOne(w http.ResponseWriter, r *http.Request) error {
 	}
 	return err
 }
+
+// jsonType is the Content-Type of every lookup's answer.
+var jsonType = []string{"application/json"}
 
 // answerBufs holds buffers for single answers, which every lookup writes.
 var answerBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}

@@ -36,7 +36,6 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // document for an error, logs 5xx, and counts requests.
 func (s *Server) handle(name string, perm auth.Permission, h func(http.ResponseWriter, *http.Request) error) http.Handler {
 	counts := s.metrics.route(name)
-	actors := newActorCache()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		if r.Body != http.NoBody { // the server's body of a request without one
@@ -52,7 +51,7 @@ func (s *Server) handle(name string, perm auth.Permission, h func(http.ResponseW
 				return err
 			}
 			ctx := context.WithValue(r.Context(), callerKey{}, c)
-			r = r.WithContext(store.WithActor(ctx, actors.of(s, c)))
+			r = r.WithContext(store.WithActor(ctx, c.actor(s)))
 			return h(sw, r)
 		}()
 		if err != nil {
@@ -101,21 +100,48 @@ const (
 	webCSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 
-// securityHeaders sets the headers every response carries.
+// The headers every response carries, as name and value pairs. The API's
+// are those OWASP's REST Security Cheat Sheet asks of every API response
+// (and Content-Type, which each handler sets); the web pages add
+// Referrer-Policy, since a page's links carry case tokens in their paths.
+// A JSON answer is never a document that navigates or loads anything, so
+// it has no referrer to protect: every header is work on every response,
+// and the lookup is the cheapest, busiest request there is.
+var (
+	apiHeaders = []string{
+		"X-Content-Type-Options", "nosniff",
+		"Content-Security-Policy", apiCSP,
+		"Cache-Control", "no-store",
+	}
+	webHeaders = []string{
+		"X-Content-Type-Options", "nosniff",
+		"Content-Security-Policy", webCSP,
+		"Cache-Control", "no-store",
+		"Referrer-Policy", "no-referrer",
+	}
+)
+
+// securityHeaders sets headers, name and value pairs, on every response.
 //
 // The values are made once and shared by every response (Header.Set would
-// allocate four slices a request). The keys are canonical, as Set would
-// make them. Sharing is safe: net/http only reads them, and a handler that
-// Sets or Adds one of these headers replaces or appends to a slice whose
-// capacity is its length, so it gets a copy.
-func securityHeaders(csp string, next http.Handler) http.Handler {
-	nosniff, policy, referrer, noStore := []string{"nosniff"}, []string{csp}, []string{"no-referrer"}, []string{"no-store"}
+// allocate a slice per header per request). The names are made canonical,
+// as Set would make them. Sharing is safe: net/http only reads them, and a
+// handler that Sets or Adds one of these headers replaces or appends to a
+// slice whose capacity is its length, so it gets a copy.
+func securityHeaders(pairs []string, next http.Handler) http.Handler {
+	type header struct {
+		name  string
+		value []string
+	}
+	var hs []header
+	for i := 0; i+1 < len(pairs); i += 2 {
+		hs = append(hs, header{http.CanonicalHeaderKey(pairs[i]), []string{pairs[i+1]}})
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h["X-Content-Type-Options"] = nosniff[:1:1]
-		h["Content-Security-Policy"] = policy[:1:1]
-		h["Referrer-Policy"] = referrer[:1:1]
-		h["Cache-Control"] = noStore[:1:1]
+		for _, x := range hs {
+			h[x.name] = x.value[:1:1]
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -99,9 +100,16 @@ func (s *Server) routes() http.Handler {
 		}
 		writeProblem(w, p)
 	}))
-	api := s.recoverPanics(securityHeaders(apiCSP, mux))
-	pages := s.recoverPanics(securityHeaders(webCSP, s.web))
+	api := s.recoverPanics(securityHeaders(apiHeaders, mux))
+	pages := s.recoverPanics(securityHeaders(webHeaders, s.web))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != http.NoBody {
+			// The deadline for the body, here rather than as the server's
+			// ReadTimeout, which would arm a timer for every request,
+			// bodiless lookups included. (Not supported by a test's
+			// recorder: then there is no connection to wait on.)
+			http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.BodyTimeout))
+		}
 		if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
 			api.ServeHTTP(w, r)
 			return

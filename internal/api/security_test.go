@@ -1,14 +1,20 @@
 package api
 
 import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSecurityHeadersAndLimits: every answer, API or page, carries a CSP
-// without unsafe-inline that forbids framing, and no-sniff; bodies are
-// bounded; anonymous writes and sign-ins are rate-limited.
+// without unsafe-inline that forbids framing, no-sniff and no-store, and
+// every page no-referrer; bodies are bounded; anonymous writes and
+// sign-ins are rate-limited.
 func TestSecurityHeadersAndLimits(t *testing.T) {
 	srv := newServerWith(t, Config{MaxBody: 4 << 10, ReportBurst: 2, ReportsPerHour: 1})
 	for _, p := range []string{"/", "/check?q=13800138000", "/report", "/screen", "/login", "/desk/cases", "/desk/alerts", "/places/mm-kk-park", "/nope", "/healthz", "/api/v1/lookup?q=x", "/api/openapi.json", "/api/v1/nope"} {
@@ -23,6 +29,13 @@ func TestSecurityHeadersAndLimits(t *testing.T) {
 		}
 		if res.Header.Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("%s: no nosniff", p)
+		}
+		if res.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: Cache-Control %q", p, res.Header.Get("Cache-Control"))
+		}
+		page := !strings.HasPrefix(p, "/api/") && p != "/healthz"
+		if got := res.Header.Get("Referrer-Policy"); page && got != "no-referrer" {
+			t.Errorf("%s: Referrer-Policy %q", p, got)
 		}
 	}
 	c := client{t: t, base: srv.URL}
@@ -137,5 +150,33 @@ func TestSignInFlow(t *testing.T) {
 	}
 	if code, _ := session("DELETE", "/api/v1/session", "", ""); code != 403 {
 		t.Errorf("sign-out without the CSRF token: %d", code)
+	}
+}
+
+// TestSlowBody: a client that stops sending a request's body is answered
+// once Config.BodyTimeout has passed (4xx, nothing stored), on the API and
+// on a page's form alike, rather than holding its connection open.
+func TestSlowBody(t *testing.T) {
+	srv := newServerWith(t, Config{BodyTimeout: 200 * time.Millisecond})
+	for _, p := range []string{"/api/v1/reports", "/report"} {
+		conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		// The server must answer well before the client gives up.
+		conn.SetDeadline(time.Now().Add(20 * time.Second))
+		fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: vigil\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"kind\":\"scam\",", p)
+		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("POST %s with a stalled body: no answer: %v", p, err)
+		}
+		res.Body.Close()
+		if res.StatusCode < 400 || res.StatusCode >= 500 {
+			t.Errorf("POST %s with a stalled body: %d, want a 4xx", p, res.StatusCode)
+		}
+	}
+	if n, err := storeOf(t, srv).CountReports(context.Background()); err != nil || n != 0 {
+		t.Errorf("%d reports stored from stalled bodies (%v)", n, err)
 	}
 }
