@@ -72,15 +72,14 @@ func (s *Service) Ask(ctx context.Context, q string, kind indicator.Kind, region
 // API's hottest path.
 func (s *Service) AskAs(ctx context.Context, v store.Viewer, q string, kind indicator.Kind, region string) (Answer, error) {
 	var one [1]extract.Match
-	r := s.read(v, q, kind, region, one[:0])
-	if r.err != nil {
-		return Answer{}, fmt.Errorf("%w: %q %s", ErrInvalid, q, r.err.Error())
+	ms, recalled, info, err := s.read(v, q, kind, region, one[:0])
+	if err != nil {
+		return Answer{}, fmt.Errorf("%w: %q %s", ErrInvalid, q, err.Error())
 	}
-	if r.recalled {
-		infos := [1]store.IndicatorInfo{r.info}
-		return s.best(q, r.ms, infos[:]), nil
+	if recalled {
+		infos := [1]store.IndicatorInfo{info}
+		return s.best(q, ms, infos[:]), nil
 	}
-	ms := r.ms
 	var keys []store.Key
 	if len(ms) == 1 {
 		keys = []store.Key{{Kind: ms[0].Kind, Value: ms[0].Value}}
@@ -99,8 +98,7 @@ func (s *Service) AskAs(ctx context.Context, v store.Viewer, q string, kind indi
 
 // reading is how a value was read.
 type reading struct {
-	ms  []extract.Match
-	err error
+	ms []extract.Match
 	// recalled is set when info is the answer for the one reading, given
 	// by the store's memory: no Lookup is needed.
 	recalled bool
@@ -111,23 +109,25 @@ type reading struct {
 // the store holds it in canonical form, else the extractor's (without
 // scanning, for an international number written alone). For the public,
 // the store's memory answers a value it holds the answer of, or a number
-// it surely lacks, read as written.
-func (s *Service) read(v store.Viewer, q string, kind indicator.Kind, region string, ms []extract.Match) reading {
+// it surely lacks, read as written. Its results are a reading's fields,
+// apart (in one struct, the compiler would move a single lookup's
+// readings off its stack).
+func (s *Service) read(v store.Viewer, q string, kind indicator.Kind, region string, ms []extract.Match) (_ []extract.Match, recalled bool, _ store.IndicatorInfo, _ error) {
 	m, info, r := s.stored(q, kind)
 	switch r {
 	case store.RecallAnswer:
-		return reading{ms: append(ms, m), recalled: v.Public(), info: info}
+		return append(ms, m), v.Public(), info, nil
 	case store.RecallHeld:
-		return reading{ms: append(ms, m)}
+		return append(ms, m), false, store.IndicatorInfo{}, nil
 	}
 	if kind == "" {
 		if m, ok := s.X.ReadInternational(strings.TrimSpace(q)); ok {
 			absent := r == store.RecallAbsent && m.Kind == info.Kind && m.Value == info.Value
-			return reading{ms: append(ms, m), recalled: absent && v.Public(), info: info}
+			return append(ms, m), absent && v.Public(), info, nil
 		}
 	}
 	ms, err := report.Interpret(s.X, q, kind, region)
-	return reading{ms: ms, err: err}
+	return ms, false, store.IndicatorInfo{}, err
 }
 
 // best is the answer for q: its best reading (the first known one, else
@@ -173,10 +173,11 @@ func (s *Service) BatchAs(ctx context.Context, v store.Viewer, qs []string, kind
 		return nil, fmt.Errorf("%w: %d values, at most %d", ErrInvalid, len(qs), MaxBatch)
 	}
 	rs := make([]reading, len(qs))
+	errs := make([]error, len(qs))
 	var keys []store.Key
 	for i, q := range qs {
 		r := &rs[i]
-		if *r = s.read(v, q, kind, region, nil); r.err != nil || r.recalled {
+		if r.ms, r.recalled, r.info, errs[i] = s.read(v, q, kind, region, nil); errs[i] != nil || r.recalled {
 			continue
 		}
 		for _, m := range r.ms {
@@ -191,8 +192,8 @@ func (s *Service) BatchAs(ctx context.Context, v store.Viewer, qs []string, kind
 	k := 0
 	for i, q := range qs {
 		switch r := &rs[i]; {
-		case r.err != nil:
-			out[i] = Answer{Query: q, Error: r.err.Error(), Sources: []string{}, ScamTypes: []string{}}
+		case errs[i] != nil:
+			out[i] = Answer{Query: q, Error: errs[i].Error(), Sources: []string{}, ScamTypes: []string{}}
 		case r.recalled:
 			out[i] = s.best(q, r.ms, []store.IndicatorInfo{r.info})
 		default:
