@@ -77,7 +77,7 @@ echo "wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')${PIN:+ on CPU 0, the serve
 echo
 echo "| target | connections | round | requests/s | p50 | p90 | p99 | non-2xx |"
 echo "|---|---|---|---|---|---|---|---|"
-declare -A sum
+declare -A sum worst
 for c in $CONNS; do
 	for r in $(seq "$ROUNDS"); do
 		for t in $targets; do
@@ -91,11 +91,15 @@ for c in $CONNS; do
 			bad=$(awk '/Non-2xx/ {print $NF}' "$tmp/out")
 			echo "| $t | $c | $r | ${rps%.*} | $p50 | $p90 | $p99 | ${bad:-0} |"
 			sum[$t$c]=$(python3 -c "print(${sum[$t$c]:-0} + $rps)")
+			worst[$t$c]=$(python3 -c "
+u = {'us': 1e-3, 'ms': 1, 's': 1e3}
+v = '$p99'; n = v.rstrip('mus')
+print(max(${worst[$t$c]:-0}, float(n) * u[v[len(n):]]))")
 		done
 	done
 done
 echo
 for c in $CONNS; do
-	python3 -c "print('vigil ÷ bare, %s connections: **%.2fx**' % ('$c', ${sum[vigil$c]} / ${sum[bare$c]}))"
+	python3 -c "print('vigil ÷ bare, %s connections: **%.2fx**; p99 of the worst round: vigil **%.2f ms**, bare %.2f ms' % ('$c', ${sum[vigil$c]} / ${sum[bare$c]}, ${worst[vigil$c]}, ${worst[bare$c]}))"
 	echo
 done
