@@ -180,3 +180,49 @@ func TestSlowBody(t *testing.T) {
 		t.Errorf("%d reports stored from stalled bodies (%v)", n, err)
 	}
 }
+
+// TestPublicCallers: the public's callers are made once per client
+// address and shared; addresses of one network share its name in the audit
+// log and in rate limits, other networks do not; a full cache starts again.
+func TestPublicCallers(t *testing.T) {
+	srv := newServerWith(t, Config{})
+	s, err := newServer(context.Background(), Config{Store: storeOf(t, srv), PasswordParams: testPasswords}, discardLog(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := func(addr string) *caller {
+		r, _ := http.NewRequest("GET", "/api/v1/lookup?q=x", nil)
+		r.RemoteAddr = addr
+		c, err := s.authenticate(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.p.IsPublic() {
+			t.Fatalf("%s: not the public", addr)
+		}
+		return c
+	}
+	a, a2, b, v6 := from("203.0.113.7:1000"), from("203.0.113.7:2000"), from("203.0.113.9:1000"), from("[2001:db8:1:2::7]:443")
+	c := from("198.51.100.7:1000")
+	if a != a2 {
+		t.Error("one address, two callers")
+	}
+	if a == b || a.client != b.client || a.actor(s) != b.actor(s) {
+		t.Errorf("one network: %q %q, %q %q", a.client, b.client, a.actor(s), b.actor(s))
+	}
+	if a.client != "203.0.113.0/24" || v6.client != "2001:db8:1::/48" {
+		t.Errorf("networks %q, %q", a.client, v6.client)
+	}
+	if a.actor(s) == c.actor(s) || !strings.HasPrefix(a.actor(s), "public:") || a.actor(s) != (&caller{p: a.p, client: a.client}).actor(s) {
+		t.Errorf("audit names: %q, %q", a.actor(s), c.actor(s))
+	}
+	for i := range maxPublicCallers {
+		from(fmt.Sprintf("10.%d.%d.1:80", i/256, i%256))
+	}
+	if n := len(s.public.m); n > maxPublicCallers {
+		t.Errorf("%d callers held, at most %d", n, maxPublicCallers)
+	}
+	if from("203.0.113.7:1000") == a {
+		t.Error("the cache was not cleared when full")
+	}
+}
