@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"math"
 	"runtime"
-	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -16,7 +15,6 @@ import (
 
 	"vigil/internal/indicator"
 	"vigil/internal/offheap"
-	"vigil/internal/store"
 )
 
 // keyIndex holds, in memory, what a public lookup answers for every stored
@@ -66,14 +64,18 @@ type keyIndex struct {
 	// says why); close frees it.
 	ids   *offheap.Map
 	maxID int64
-	// answers[n] is answer n (0 is none) and keys[n] the columns it was
-	// made from, which answerOf finds it by. netSize holds the size of
-	// every network, which answers name.
-	answers  []store.IndicatorInfo
-	keys     []rowAnswer
-	answerOf map[rowAnswer]uint64
+	// answers[n] is answer n (0 is none), which answerOf finds by its
+	// columns.
+	answers  []answer
+	answerOf map[answer]uint64
 	made     int // answers made since the last compaction
-	netSize  map[string]int
+	// names numbers the known-good reasons and network ids answers hold
+	// (names[0] is ""), nameOf finds a name's number, and netSize[n] is
+	// the size of network names[n]. Names are never dropped: there are
+	// as many as networks and reasons, far fewer than rows.
+	names   []string
+	nameOf  map[string]uint32
+	netSize []int
 }
 
 const (
@@ -81,8 +83,9 @@ const (
 	idMask = 1<<idBits - 1
 	// shared marks a hash two stored keys have.
 	shared = 1<<(64-idBits) - 1
-	// maxAnswers bounds the distinct answers held (a few hundred bytes
-	// each); past it, rows are read from SQL until a compaction frees some.
+	// maxAnswers bounds the distinct answers held (about 200 bytes each
+	// with answerOf's entry, none of it scanned by the collector); past
+	// it, rows are read from SQL until a compaction frees some.
 	maxAnswers = 1 << 17
 )
 
@@ -90,15 +93,33 @@ const (
 const refreshEvery = time.Second
 
 func newKeyIndex() *keyIndex {
-	x := &keyIndex{seed: maphash.MakeSeed(), ids: offheap.New(0), netSize: map[string]int{}}
+	x := &keyIndex{seed: maphash.MakeSeed(), ids: offheap.New(0)}
+	x.resetNames()
 	x.resetAnswers()
 	return x
 }
 
 func (x *keyIndex) resetAnswers() {
-	x.answers, x.keys = []store.IndicatorInfo{{}}, []rowAnswer{{}}
-	x.answerOf = map[rowAnswer]uint64{}
-	x.made = 0
+	x.answers, x.answerOf, x.made = []answer{{}}, map[answer]uint64{}, 0
+}
+
+func (x *keyIndex) resetNames() {
+	x.names, x.nameOf, x.netSize = []string{""}, map[string]uint32{}, []int{0}
+}
+
+// name returns the number of a name, given one if new. Called with mu
+// held.
+func (x *keyIndex) name(s string) uint32 {
+	if s == "" {
+		return 0
+	}
+	n, ok := x.nameOf[s]
+	if !ok {
+		n = uint32(len(x.names))
+		x.names, x.netSize = append(x.names, s), append(x.netSize, 0)
+		x.nameOf[s] = n
+	}
+	return n
 }
 
 func (x *keyIndex) hash(kind indicator.Kind, value string) uint64 {
@@ -113,9 +134,12 @@ func (x *keyIndex) hash(kind indicator.Kind, value string) uint64 {
 // entry is what the index holds for one hash.
 type entry struct {
 	id int64
-	// held is set when info is the public's answer for the row.
-	held bool
-	info store.IndicatorInfo
+	// held is set when a is the public's answer for the row, with the
+	// names it holds by number and its network's size.
+	held               bool
+	a                  answer
+	knownGood, network string
+	size               int
 	// shared is set when two stored keys have the hash.
 	shared bool
 }
@@ -123,9 +147,9 @@ type entry struct {
 // find returns the index's entry for hash h, if it has one.
 func (x *keyIndex) find(h uint64) (entry, bool) {
 	x.mu.RLock()
+	defer x.mu.RUnlock()
 	v, ok := x.ids.Get(h)
 	if !ok {
-		x.mu.RUnlock()
 		return entry{}, false
 	}
 	e := entry{id: int64(v & idMask)}
@@ -133,14 +157,9 @@ func (x *keyIndex) find(h uint64) (entry, bool) {
 	case n == shared:
 		e.shared = true
 	case n != 0:
-		e.held, e.info = true, x.answers[n]
-		if e.info.NetworkID != "" {
-			e.info.Network = x.netSize[e.info.NetworkID]
-		}
+		e.held, e.a = true, x.answers[n]
+		e.knownGood, e.network, e.size = x.names[e.a.knownGood], x.names[e.a.network], x.netSize[e.a.network]
 	}
-	x.mu.RUnlock()
-	// The slices are the caller's to keep and change.
-	e.info.Sources, e.info.ScamTypes = slices.Clone(e.info.Sources), slices.Clone(e.info.ScamTypes)
 	return e, true
 }
 
@@ -169,7 +188,6 @@ type indexedRow struct {
 	kind  indicator.Kind
 	value string
 	a     rowAnswer
-	info  store.IndicatorInfo // without Key and Network
 }
 
 // put enters rows read from the table. Called with mu held.
@@ -196,7 +214,9 @@ func (x *keyIndex) put(rows []indexedRow) {
 // answerFor returns the number of r's answer, made if new; 0 when no more
 // answers can be held. Called with mu held.
 func (x *keyIndex) answerFor(r *indexedRow) uint64 {
-	if n, ok := x.answerOf[r.a]; ok {
+	a := r.a.answer
+	a.knownGood, a.network = x.name(r.a.kg.String), x.name(r.a.net.String)
+	if n, ok := x.answerOf[a]; ok {
 		return n
 	}
 	if len(x.answers) >= maxAnswers {
@@ -209,9 +229,8 @@ func (x *keyIndex) answerFor(r *indexedRow) uint64 {
 		}
 	}
 	n := uint64(len(x.answers))
-	x.answers = append(x.answers, r.info)
-	x.keys = append(x.keys, r.a)
-	x.answerOf[r.a] = n
+	x.answers = append(x.answers, a)
+	x.answerOf[a] = n
 	x.made++
 	return n
 }
@@ -219,7 +238,7 @@ func (x *keyIndex) answerFor(r *indexedRow) uint64 {
 // compact drops the answers no row holds any more, renumbering the rest.
 // Called with mu held.
 func (x *keyIndex) compact() {
-	old, oldKeys := x.answers, x.keys
+	old := x.answers
 	x.resetAnswers()
 	renumbered := map[uint64]uint64{}
 	for h, v := range x.ids.All() {
@@ -231,8 +250,7 @@ func (x *keyIndex) compact() {
 		if !ok {
 			m = uint64(len(x.answers))
 			x.answers = append(x.answers, old[n])
-			x.keys = append(x.keys, oldKeys[n])
-			x.answerOf[oldKeys[n]] = m
+			x.answerOf[old[n]] = m
 			renumbered[n] = m
 		}
 		x.ids.Set(h, v&idMask|m<<idBits)
@@ -320,7 +338,8 @@ func (x *keyIndex) load(ctx context.Context, db *DB) error {
 	// and over.
 	x.mu.Lock()
 	x.ids.Free()
-	x.ids, x.maxID, x.netSize = offheap.New(rows), 0, map[string]int{}
+	x.ids, x.maxID = offheap.New(rows), 0
+	x.resetNames()
 	x.resetAnswers()
 	x.partial.Store(false)
 	x.mu.Unlock()
@@ -491,13 +510,12 @@ func (db *DB) scanIndexed(ctx context.Context, rows *sql.Rows, full bool) (index
 	}
 	a := &r.a
 	if err := rows.Scan(&r.id, &kind, &r.value, &a.reports, &a.reporters, &a.trusted, &a.disputed, &a.first, &a.last, &a.types, &a.sources,
-		&a.kg, &a.oc, &a.net); err != nil {
+		&a.kg, &a.overCommon, &a.net); err != nil {
 		return r, err
 	}
 	r.kind = indicator.Kind(kind)
-	info, err := db.answerOf(ctx, store.Key{}, a)
-	r.info = info
-	return r, err
+	// The index holds sources by bit; their names must be known to answer.
+	return r, db.readSources(ctx, a.sources)
 }
 
 // readNetworks reads the sizes of the networks stamped after version
@@ -522,7 +540,7 @@ func (x *keyIndex) readNetworks(ctx context.Context, db *DB, since int64) error 
 	}
 	x.mu.Lock()
 	for id, size := range sizes {
-		x.netSize[id] = size
+		x.netSize[x.name(id)] = size
 	}
 	x.mu.Unlock()
 	return nil

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -158,11 +159,11 @@ func TestLookupAnswersFollowOtherWriters(t *testing.T) {
 func TestKeyIndexSharedHash(t *testing.T) {
 	x := newKeyIndex()
 	row := func(id int64, reports int) indexedRow {
-		return indexedRow{id: id, kind: "qq", value: "12345678", a: rowAnswer{reports: reports}, info: store.IndicatorInfo{Known: true, Reports: reports}}
+		return indexedRow{id: id, kind: "qq", value: "12345678", a: rowAnswer{answer: answer{reports: reports}}}
 	}
 	h := x.hash("qq", "12345678")
 	x.put([]indexedRow{row(7, 1)})
-	if e, _ := x.find(h); !e.held || e.info.Reports != 1 {
+	if e, _ := x.find(h); !e.held || e.a.reports != 1 {
 		t.Fatalf("answer not held: %+v", e)
 	}
 	x.put([]indexedRow{row(9, 2)})
@@ -187,12 +188,12 @@ func TestKeyIndexCompacts(t *testing.T) {
 	var rows []indexedRow
 	for i := range maxAnswers + 10 {
 		rows = append(rows, indexedRow{id: int64(i + 1), kind: "qq", value: fmt.Sprint(10000000 + i),
-			a: rowAnswer{reports: i + 1}, info: store.IndicatorInfo{Known: true, Reports: i + 1}})
+			a: rowAnswer{answer: answer{reports: i + 1}}})
 	}
 	x.put(rows[:maxAnswers-1])
 	// Every row changes to one shared answer: the old ones are garbage.
 	for i := range rows[:maxAnswers-1] {
-		rows[i].a, rows[i].info = rowAnswer{reports: 1}, store.IndicatorInfo{Known: true, Reports: 1}
+		rows[i].a = rowAnswer{answer: answer{reports: 1}}
 	}
 	x.put(rows[:maxAnswers-1])
 	x.put(rows[maxAnswers-1:])
@@ -201,9 +202,65 @@ func TestKeyIndexCompacts(t *testing.T) {
 	}
 	for _, r := range []indexedRow{rows[0], rows[maxAnswers/2], rows[len(rows)-1]} {
 		e, _ := x.find(x.hash(r.kind, r.value))
-		if !e.held || e.info.Reports != r.info.Reports {
-			t.Errorf("row %d: %+v, want %d reports", r.id, e, r.info.Reports)
+		if !e.held || e.a.reports != r.a.reports {
+			t.Errorf("row %d: %+v, want %d reports", r.id, e, r.a.reports)
 		}
+	}
+}
+
+// Known-good reasons and network ids are held by number: a held answer
+// gives them back, with the network's size, and rows that differ only in
+// them hold different answers.
+func TestKeyIndexNames(t *testing.T) {
+	x := newKeyIndex()
+	x.netSize[x.name("01NET")] = 4
+	named := func(id int64, kg, net string) indexedRow {
+		r := indexedRow{id: id, kind: "qq", value: fmt.Sprint(10000000 + id), a: rowAnswer{answer: answer{reports: 2}}}
+		r.a.kg = sql.NullString{String: kg, Valid: kg != ""}
+		r.a.net = sql.NullString{String: net, Valid: net != ""}
+		return r
+	}
+	rows := []indexedRow{named(1, "", "01NET"), named(2, "", "01NET"), named(3, "official", ""), named(4, "", "")}
+	x.put(rows)
+	want := []struct {
+		kg, net string
+		size    int
+	}{{"", "01NET", 4}, {"", "01NET", 4}, {"official", "", 0}, {"", "", 0}}
+	for i, r := range rows {
+		e, _ := x.find(x.hash(r.kind, r.value))
+		if !e.held || e.knownGood != want[i].kg || e.network != want[i].net || e.size != want[i].size {
+			t.Errorf("row %d: %+v, want %+v", r.id, e, want[i])
+		}
+	}
+	if got := len(x.answers) - 1; got != 3 {
+		t.Errorf("%d answers held, want 3 (rows 1 and 2 share one)", got)
+	}
+}
+
+// A held answer holds no pointers, so the collector need not read the
+// table of them (lookup.go says why). A field with a pointer in it fails
+// here before it slows every collection down.
+func TestAnswerHoldsNoPointers(t *testing.T) {
+	var walk func(reflect.Type) bool
+	walk = func(t reflect.Type) bool {
+		switch t.Kind() {
+		case reflect.Struct:
+			for i := range t.NumField() {
+				if !walk(t.Field(i).Type) {
+					return false
+				}
+			}
+			return true
+		case reflect.Array:
+			return walk(t.Elem())
+		case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+			return true
+		}
+		return false
+	}
+	if !walk(reflect.TypeFor[answer]()) {
+		t.Errorf("answer holds a pointer: %v", reflect.TypeFor[answer]())
 	}
 }
 

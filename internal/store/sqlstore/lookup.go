@@ -56,14 +56,35 @@ func (db *DB) Lookup(ctx context.Context, v store.Viewer, keys []store.Key) ([]s
 	return out, nil
 }
 
-// rowAnswer is a lookup row's columns but its key and its network's size:
-// rows that agree on them give the same answer.
-type rowAnswer struct {
+// answer is a lookup row's columns but its key, its network's size and
+// the text of its known-good reason and network id, which the key index
+// holds by number in its names (0 for none; rowAnswer holds the text).
+// Rows that agree on them give the same answer. It holds no pointers: the
+// index keeps up to maxAnswers of them, and the collector, which reads
+// every pointer on the heap at every cycle, then has nothing to read in
+// them.
+type answer struct {
 	reports, reporters, trusted int
 	first, last                 sql.NullInt64
 	types, sources              int64
-	kg, net                     sql.NullString
-	oc, disputed                int
+	overCommon, disputed        int
+	knownGood, network          uint32
+}
+
+// rowAnswer is an answer as read from a row.
+type rowAnswer struct {
+	answer
+	kg, net sql.NullString
+}
+
+// info is the public's answer for k, but for its network's size.
+func (a *answer) info(k store.Key, knownGood, network string, sources *[maxSources]string) store.IndicatorInfo {
+	r := store.IndicatorInfo{Key: k, Reports: a.reports, Reporters: a.reporters, Trusted: a.trusted,
+		FirstSeen: fromMS(a.first), LastSeen: fromMS(a.last), ScamTypes: report.ScamTypesOf(a.types),
+		Sources: namesOf(sources, a.sources), KnownGood: knownGood, NetworkID: network,
+		OverCommon: a.overCommon != 0, Disputed: a.disputed != 0}
+	r.Known = r.Reports > 0 || len(r.Sources) > 0
+	return r
 }
 
 // lookupRow reads a lookup row into info if it is the row of k.
@@ -76,7 +97,7 @@ func (db *DB) lookupRow(ctx context.Context, row *sql.Row, k store.Key, info *st
 		network     int
 	}
 	a := &sc.a
-	err := row.Scan(&sc.kind, &sc.value, &a.reports, &a.reporters, &a.trusted, &a.disputed, &a.first, &a.last, &a.types, &a.sources, &a.kg, &a.oc, &a.net, &sc.network)
+	err := row.Scan(&sc.kind, &sc.value, &a.reports, &a.reporters, &a.trusted, &a.disputed, &a.first, &a.last, &a.types, &a.sources, &a.kg, &a.overCommon, &a.net, &sc.network)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && (indicator.Kind(sc.kind) != k.Kind || sc.value != k.Value) {
 		return false, nil
 	}
@@ -95,37 +116,55 @@ func (db *DB) lookupRow(ctx context.Context, row *sql.Row, k store.Key, info *st
 // answerOf is the public's answer for k from its row's columns, but for
 // the network's size.
 func (db *DB) answerOf(ctx context.Context, k store.Key, a *rowAnswer) (store.IndicatorInfo, error) {
-	r := store.IndicatorInfo{Key: k, Reports: a.reports, Reporters: a.reporters, Trusted: a.trusted,
-		FirstSeen: fromMS(a.first), LastSeen: fromMS(a.last), ScamTypes: report.ScamTypesOf(a.types),
-		KnownGood: a.kg.String, NetworkID: a.net.String, OverCommon: a.oc != 0, Disputed: a.disputed != 0}
-	var err error
-	if r.Sources, err = db.sourceNames(ctx, a.sources); err != nil {
-		return r, err
+	if err := db.readSources(ctx, a.sources); err != nil {
+		return store.IndicatorInfo{}, err
 	}
-	r.Known = r.Reports > 0 || len(r.Sources) > 0
-	return r, nil
+	return a.info(k, a.kg.String, a.net.String, db.srcNames.Load()), nil
 }
 
 // sourceNames turns a bit set of sources into their names.
 func (db *DB) sourceNames(ctx context.Context, set int64) ([]string, error) {
+	if err := db.readSources(ctx, set); err != nil {
+		return nil, err
+	}
+	return namesOf(db.srcNames.Load(), set), nil
+}
+
+// namesOf returns the names of a bit set's sources.
+func namesOf(names *[maxSources]string, set int64) []string {
 	var out []string
 	for set != 0 {
 		b := bits.TrailingZeros64(uint64(set))
 		set &^= 1 << b
-		db.srcMu.Lock()
-		name, ok := db.srcName[b]
-		db.srcMu.Unlock()
-		if !ok {
-			if err := db.r.QueryRowContext(ctx, db.q("SELECT name FROM sources WHERE id = ?"), b).Scan(&name); err != nil {
-				return nil, fmt.Errorf("store: source %d: %w", b, err)
-			}
-			db.srcMu.Lock()
-			db.srcName[b] = name
-			db.srcMu.Unlock()
-		}
-		out = append(out, name)
+		out = append(out, names[b])
 	}
-	return out, nil
+	return out
+}
+
+// readSources makes sure db.srcNames names every source in set.
+func (db *DB) readSources(ctx context.Context, set int64) error {
+	names := db.srcNames.Load()
+	for set != 0 {
+		b := bits.TrailingZeros64(uint64(set))
+		set &^= 1 << b
+		if b >= maxSources {
+			return fmt.Errorf("store: source %d: beyond the %d a bit set holds", b, maxSources)
+		}
+		if names[b] != "" {
+			continue
+		}
+		var name string
+		if err := db.r.QueryRowContext(ctx, db.q("SELECT name FROM sources WHERE id = ?"), b).Scan(&name); err != nil {
+			return fmt.Errorf("store: source %d: %w", b, err)
+		}
+		db.srcMu.Lock()
+		next := *db.srcNames.Load()
+		next[b] = name
+		names = &next
+		db.srcNames.Store(names)
+		db.srcMu.Unlock()
+	}
+	return nil
 }
 
 // IndexReady reports whether lookups go through the in-memory key index
@@ -159,8 +198,9 @@ func (db *DB) recall(k store.Key) (store.IndicatorInfo, store.Recall, int64) {
 	case !ok || e.shared:
 		return store.IndicatorInfo{}, store.RecallUnsure, 0
 	case e.held:
-		e.info.Key = k
-		return e.info, store.RecallAnswer, e.id
+		info := e.a.info(k, e.knownGood, e.network, db.srcNames.Load())
+		info.Network = e.size
+		return info, store.RecallAnswer, e.id
 	}
 	return store.IndicatorInfo{}, store.RecallHeld, e.id
 }

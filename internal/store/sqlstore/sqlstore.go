@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx"
@@ -54,8 +55,10 @@ type DB struct {
 	overCommon int
 	rebound    sync.Map // query with ? -> query with $n
 
-	srcMu   sync.Mutex
-	srcName map[int]string // source bit -> name
+	// srcNames[b] names the source of bit b, once read; copied on write
+	// (under srcMu), so that lookups read it without a lock.
+	srcMu    sync.Mutex
+	srcNames atomic.Pointer[[maxSources]string]
 
 	index       *keyIndex
 	byID, byKey *sql.Stmt // the lookup queries, prepared once
@@ -75,7 +78,8 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if opts.Keys == nil {
 		return nil, errors.New("store: open: no data key")
 	}
-	db := &DB{overCommon: opts.OverCommon, keys: opts.Keys, srcName: map[int]string{}, index: newKeyIndex()}
+	db := &DB{overCommon: opts.OverCommon, keys: opts.Keys, index: newKeyIndex()}
+	db.srcNames.Store(new([maxSources]string))
 	var err error
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.postgres = true
