@@ -81,7 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&c.warmup, "warmup", 5*time.Second, "unmeasured warm-up before each run")
 	fs.IntVar(&c.rounds, "rounds", 2, "rounds of bare then vigil")
 	fs.IntVar(&c.pool, "pool", 200_000, "distinct queries asked (half loaded, half unknown)")
-	fs.StringVar(&c.profile, "cpuprofile", "", "after the rounds, profile Vigil's API (the same handler in a process of its own) under the same load into this file")
+	fs.StringVar(&c.profile, "cpuprofile", "", "after the rounds, profile Vigil's API (the same handler in a process of its own) under the same load into this file, and its heap in use afterwards into this file + \".heap\"")
 	fs.IntVar(&c.sample, "sample", 20_000, "generated values checked with ParsePhone before filling")
 	if err := fs.Parse(args); err != nil {
 		return 2
