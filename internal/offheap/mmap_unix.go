@@ -13,6 +13,7 @@ func mapSlots(n int) ([]byte, []slot) {
 	if err != nil {
 		return nil, nil
 	}
+	adviseHuge(mem)
 	return mem, unsafe.Slice((*slot)(unsafe.Pointer(unsafe.SliceData(mem))), n)
 }
 

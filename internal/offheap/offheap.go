@@ -16,6 +16,12 @@
 // mappings are not available). Keys are mixed by a multiplicative hash
 // before they choose a slot, so they need not be random themselves.
 //
+// On Linux the mapping asks for transparent huge pages (MADV_HUGEPAGE;
+// honoured unless the system's setting is "never"). A lookup is a random
+// read into hundreds of megabytes: on 4 KB pages nearly every one also
+// misses the TLB, and in a virtual machine each such miss walks two page
+// tables; 2 MB pages put the whole table in reach of the TLB.
+//
 // A Map is not safe for concurrent use: callers lock, as for a Go map.
 // Free returns its memory at once; a Map dropped without Free returns it
 // when the collector finds it unreachable.
