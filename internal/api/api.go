@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -67,6 +68,12 @@ type Config struct {
 	// without naming one (an NGO's intake desk); empty: such cases are
 	// owned by none, and only admins see them until they assign them.
 	IntakeOrg string
+	// TrustedProxies are the reverse proxies (and load balancers) whose
+	// X-Forwarded-For names the client: a request from one of them is
+	// taken to come from the address the header gives (see
+	// forwardedClient). None: RemoteAddr is the client, and the header is
+	// ignored, as a client could write anything in it.
+	TrustedProxies []netip.Prefix
 }
 
 // DefaultMaxBody is the default request body limit: 2 MiB, room for a long

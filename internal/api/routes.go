@@ -102,7 +102,12 @@ func (s *Server) routes() http.Handler {
 	}))
 	api := s.recoverPanics(securityHeaders(apiHeaders, mux))
 	pages := s.recoverPanics(securityHeaders(webHeaders, s.web))
+	proxies := s.cfg.TrustedProxies
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if proxies != nil {
+			// First, before anything reads the client's address.
+			r = behindProxy(r, proxies)
+		}
 		if r.Body != http.NoBody {
 			// The deadline for the body, here rather than as the server's
 			// ReadTimeout, which would arm a timer for every request,

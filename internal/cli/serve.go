@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -50,8 +51,19 @@ no one until an admin assigns them. Watches' webhooks are delivered while
 the server runs, signed and retried; by default they may not reach
 loopback or private addresses (--webhooks-private allows it).
 
+Behind a reverse proxy (nginx, Caddy, a load balancer) every request comes
+from the proxy, and the public would share one rate limit and one reporter
+pseudonym: --trusted-proxy names the proxies (addresses or CIDR prefixes).
+A request from one of them comes from the client its X-Forwarded-For names,
+read from the right: the first address that is not a trusted proxy. The
+proxy must append to that header or overwrite it (nginx: proxy_set_header
+X-Forwarded-For $proxy_add_x_forwarded_for; Caddy does by default). The
+Forwarded header (RFC 7239) is not read; without --trusted-proxy neither is
+X-Forwarded-For.
+
 Environment: VIGIL_ADDR (the --addr default), VIGIL_DB (the --db default),
-VIGIL_INTAKE_ORG (the --intake-org default), VIGIL_DATA_KEY, VIGIL_KEY_FILE,
+VIGIL_INTAKE_ORG (the --intake-org default), VIGIL_TRUSTED_PROXY (the
+--trusted-proxy default, comma-separated), VIGIL_DATA_KEY, VIGIL_KEY_FILE,
 VIGIL_WARNINGLISTS (as for scan).
 `
 
@@ -70,8 +82,16 @@ func runServe(e *env, args []string) int {
 	perHour := fs.Float64("report-rate", 20, "anonymous reports accepted per client network per hour")
 	intake := fs.String("intake-org", os.Getenv("VIGIL_INTAKE_ORG"), "the organisation (id) that owns the cases families file without naming one")
 	privateHooks := fs.Bool("webhooks-private", false, "let watches' webhooks reach loopback and private addresses (a receiver beside Vigil)")
+	var proxies prefixList
+	fs.Var(&proxies, "trusted-proxy", "a reverse proxy whose X-Forwarded-For names the client: an address or `CIDR` prefix (repeatable or comma-separated)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return flagErr(err)
+	}
+	if v := os.Getenv("VIGIL_TRUSTED_PROXY"); len(proxies) == 0 && v != "" {
+		if err := proxies.Set(v); err != nil {
+			fmt.Fprintf(e.stderr, "vigil serve: VIGIL_TRUSTED_PROXY: %v\n", err)
+			return ExitError
+		}
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	sf := scanFlags{lists: lists}
@@ -90,7 +110,7 @@ func runServe(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "vigil serve: %v\n", err)
 		return ExitError
 	}
-	h, err := api.New(e.ctx, api.Config{MaxBody: *maxBody, Extract: x, Store: db, ReportsPerHour: *perHour, IntakeOrg: *intake}, log, nil)
+	h, err := api.New(e.ctx, api.Config{MaxBody: *maxBody, Extract: x, Store: db, ReportsPerHour: *perHour, IntakeOrg: *intake, TrustedProxies: proxies}, log, nil)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "vigil serve: %v\n", err)
 		return ExitError
@@ -140,6 +160,35 @@ func runServe(e *env, args []string) int {
 	}
 	log.Info("vigil stopped")
 	return ExitOK
+}
+
+// prefixList is a repeatable flag of comma-separated CIDR prefixes; a bare
+// address is a prefix of its own.
+type prefixList []netip.Prefix
+
+func (l *prefixList) String() string {
+	s := make([]string, len(*l))
+	for i, p := range *l {
+		s[i] = p.String()
+	}
+	return strings.Join(s, ",")
+}
+
+func (l *prefixList) Set(v string) error {
+	for _, s := range strings.Split(v, ",") {
+		s = strings.TrimSpace(s)
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			a, aerr := netip.ParseAddr(s)
+			if aerr != nil || a.Zone() != "" {
+				return fmt.Errorf("%q is neither an IP address nor a CIDR prefix (10.0.0.0/8, 2001:db8::/32)", s)
+			}
+			a = a.Unmap()
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		*l = append(*l, p.Masked())
+	}
+	return nil
 }
 
 // ensureAdmin creates the first account, an administrator with a one-time

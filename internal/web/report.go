@@ -57,8 +57,11 @@ func (s *server) submitReport(w http.ResponseWriter, r *http.Request) error {
 	return fmt.Errorf("web: submit report: %w", err)
 }
 
-// clientOf identifies the person's network: the host of RemoteAddr. A
-// proxy in front sets RemoteAddr from the header it trusts.
+// clientOf identifies the person's network: the host of RemoteAddr. Behind
+// a reverse proxy that is the proxy's address, unless the server trusts the
+// proxy (api.Config.TrustedProxies, vigil serve --trusted-proxy): then the
+// API's handler has set RemoteAddr from X-Forwarded-For before the page
+// sees the request.
 func clientOf(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
