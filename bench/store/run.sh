@@ -40,6 +40,10 @@ echo
 
 # (a) Import rate. Each iteration imports every FTC number into a fresh file.
 go test ./internal/store/sqlstore -run '^$' -bench 'AddListed|RawInsert' -benchtime 3x | tee "$tmp/import.txt" >&2
+if [ "$(grep -c 'rows/s' "$tmp/import.txt")" -ne 2 ]; then
+	echo "run.sh: the import benchmarks did not run: they read the FTC numbers from the shared data (../shared/data beside the repository, or \$VIGIL_DATA)" >&2
+	exit 1
+fi
 echo "### Import rate (FTC Do Not Call numbers, batches of 2000, WAL, synchronous=FULL, fresh file per iteration, 3 iterations)"
 echo
 awk '/^Benchmark(AddListed|RawInsert)/ { name = $1; sub(/-[0-9]+$/, "", name); sub(/^Benchmark/, "", name)
