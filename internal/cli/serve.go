@@ -186,6 +186,10 @@ func (l *prefixList) Set(v string) error {
 			a = a.Unmap()
 			p = netip.PrefixFrom(a, a.BitLen())
 		}
+		if p.Addr().Is4In6() && p.Bits() >= 96 {
+			// Clients' addresses are compared unmapped: so are prefixes.
+			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+		}
 		*l = append(*l, p.Masked())
 	}
 	return nil

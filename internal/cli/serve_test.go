@@ -131,12 +131,12 @@ func TestServeBadTrustedProxy(t *testing.T) {
 
 func TestPrefixList(t *testing.T) {
 	var l prefixList
-	for _, v := range []string{"10.0.0.0/8, 192.0.2.1", "2001:db8::/32,::1", "10.1.2.3/16", "::ffff:192.0.2.9"} {
+	for _, v := range []string{"10.0.0.0/8, 192.0.2.1", "2001:db8::/32,::1", "10.1.2.3/16", "::ffff:192.0.2.9", "::ffff:10.0.0.0/104"} {
 		if err := l.Set(v); err != nil {
 			t.Fatalf("Set(%q): %v", v, err)
 		}
 	}
-	want := "10.0.0.0/8,192.0.2.1/32,2001:db8::/32,::1/128,10.1.0.0/16,192.0.2.9/32"
+	want := "10.0.0.0/8,192.0.2.1/32,2001:db8::/32,::1/128,10.1.0.0/16,192.0.2.9/32,10.0.0.0/8"
 	if l.String() != want {
 		t.Errorf("got %s\nwant %s", l.String(), want)
 	}
