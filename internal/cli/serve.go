@@ -183,11 +183,11 @@ func (l *prefixList) Set(v string) error {
 			if aerr != nil || a.Zone() != "" {
 				return fmt.Errorf("%q is neither an IP address nor a CIDR prefix (10.0.0.0/8, 2001:db8::/32)", s)
 			}
-			a = a.Unmap()
 			p = netip.PrefixFrom(a, a.BitLen())
 		}
 		if p.Addr().Is4In6() && p.Bits() >= 96 {
-			// Clients' addresses are compared unmapped: so are prefixes.
+			// Clients' addresses are compared unmapped: so are prefixes
+			// (and addresses, as prefixes of 128 bits).
 			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
 		}
 		*l = append(*l, p.Masked())
