@@ -69,10 +69,12 @@ type keyIndex struct {
 	answers  []answer
 	answerOf map[answer]uint64
 	made     int // answers made since the last compaction
-	// names numbers the known-good reasons and network ids answers hold
-	// (names[0] is ""), nameOf finds a name's number, and netSize[n] is
-	// the size of network names[n]. Names are never dropped: there are
-	// as many as networks and reasons, far fewer than rows.
+	// names numbers the known-good reasons and network ids held answers
+	// hold (names[0] is ""), nameOf finds a name's number, and netSize[n]
+	// is the size of network names[n]. A name is added with the first
+	// answer that holds it, and dropped by the compaction after the last
+	// one goes, so there are never more than two per held answer (a store
+	// has about as many networks as reports, most never asked about).
 	names   []string
 	nameOf  map[string]uint32
 	netSize []int
@@ -214,10 +216,16 @@ func (x *keyIndex) put(rows []indexedRow) {
 // answerFor returns the number of r's answer, made if new; 0 when no more
 // answers can be held. Called with mu held.
 func (x *keyIndex) answerFor(r *indexedRow) uint64 {
+	kg, net := r.a.kg.String, r.a.net.String
 	a := r.a.answer
-	a.knownGood, a.network = x.name(r.a.kg.String), x.name(r.a.net.String)
-	if n, ok := x.answerOf[a]; ok {
-		return n
+	var haveKG, haveNet bool
+	a.knownGood, haveKG = x.numberOf(kg)
+	a.network, haveNet = x.numberOf(net)
+	if haveKG && haveNet {
+		if n, ok := x.answerOf[a]; ok {
+			x.netSize[a.network] = r.a.size // as fresh as the row
+			return n
+		}
 	}
 	if len(x.answers) >= maxAnswers {
 		if x.made < maxAnswers/2 {
@@ -228,6 +236,10 @@ func (x *keyIndex) answerFor(r *indexedRow) uint64 {
 			return 0
 		}
 	}
+	// Named only now that the answer is held (a compaction renumbers
+	// names).
+	a.knownGood, a.network = x.name(kg), x.name(net)
+	x.netSize[a.network] = r.a.size
 	n := uint64(len(x.answers))
 	x.answers = append(x.answers, a)
 	x.answerOf[a] = n
@@ -235,11 +247,21 @@ func (x *keyIndex) answerFor(r *indexedRow) uint64 {
 	return n
 }
 
-// compact drops the answers no row holds any more, renumbering the rest.
-// Called with mu held.
+// numberOf returns the number of a name the index holds.
+func (x *keyIndex) numberOf(s string) (uint32, bool) {
+	if s == "" {
+		return 0, true
+	}
+	n, ok := x.nameOf[s]
+	return n, ok
+}
+
+// compact drops the answers no row holds any more, and the names no kept
+// answer holds, renumbering the rest. Called with mu held.
 func (x *keyIndex) compact() {
-	old := x.answers
+	old, names, sizes := x.answers, x.names, x.netSize
 	x.resetAnswers()
+	x.resetNames()
 	renumbered := map[uint64]uint64{}
 	for h, v := range x.ids.All() {
 		n := v >> idBits
@@ -248,9 +270,12 @@ func (x *keyIndex) compact() {
 		}
 		m, ok := renumbered[n]
 		if !ok {
+			a := old[n]
+			a.knownGood, a.network = x.name(names[a.knownGood]), x.name(names[a.network])
+			x.netSize[a.network] = sizes[old[n].network]
 			m = uint64(len(x.answers))
-			x.answers = append(x.answers, old[n])
-			x.answerOf[old[n]] = m
+			x.answers = append(x.answers, a)
+			x.answerOf[a] = m
 			renumbered[n] = m
 		}
 		x.ids.Set(h, v&idMask|m<<idBits)
@@ -343,9 +368,6 @@ func (x *keyIndex) load(ctx context.Context, db *DB) error {
 	x.resetAnswers()
 	x.partial.Store(false)
 	x.mu.Unlock()
-	if err := x.readNetworks(ctx, db, -1); err != nil {
-		return err
-	}
 	// The rows up to the last are read in as many ranges of ids as there
 	// are processors, at once: reading and decoding rows, not entering
 	// them, is most of the time a load takes.
@@ -437,8 +459,12 @@ func (x *keyIndex) refreshLocked(ctx context.Context, db *DB) error {
 const stampVersion = "(SELECT n FROM lookup_version WHERE id = 1)"
 
 // indexColumns are the columns a refresh reads of a row.
+// The network's size is read with the row (a correlated subquery, not a
+// join, so that queries may add conditions on the indicators' columns by
+// name), so that an answer made for a network the index has not named
+// yet has its size.
 const indexColumns = `SELECT id, kind, value, reports, reporters, trusted, disputed, first_seen, last_seen, scam_types, sources,
-	known_good, over_common, network_id FROM indicators`
+	known_good, over_common, network_id, COALESCE((SELECT size FROM networks WHERE networks.id = indicators.network_id), 0) FROM indicators`
 
 // readNew reads the rows newer than the highest id read.
 func (x *keyIndex) readNew(ctx context.Context, db *DB) error {
@@ -510,7 +536,7 @@ func (db *DB) scanIndexed(ctx context.Context, rows *sql.Rows, full bool) (index
 	}
 	a := &r.a
 	if err := rows.Scan(&r.id, &kind, &r.value, &a.reports, &a.reporters, &a.trusted, &a.disputed, &a.first, &a.last, &a.types, &a.sources,
-		&a.kg, &a.overCommon, &a.net); err != nil {
+		&a.kg, &a.overCommon, &a.net, &a.size); err != nil {
 		return r, err
 	}
 	r.kind = indicator.Kind(kind)
@@ -519,7 +545,8 @@ func (db *DB) scanIndexed(ctx context.Context, rows *sql.Rows, full bool) (index
 }
 
 // readNetworks reads the sizes of the networks stamped after version
-// since (every network when since is negative).
+// since that held answers name (the others' sizes come with the rows
+// that name them, if one is ever held).
 func (x *keyIndex) readNetworks(ctx context.Context, db *DB, since int64) error {
 	rows, err := db.r.QueryContext(ctx, db.q("SELECT id, size FROM networks WHERE version > ?"), since)
 	if err != nil {
@@ -540,7 +567,9 @@ func (x *keyIndex) readNetworks(ctx context.Context, db *DB, since int64) error 
 	}
 	x.mu.Lock()
 	for id, size := range sizes {
-		x.netSize[x.name(id)] = size
+		if n, ok := x.nameOf[id]; ok {
+			x.netSize[n] = size
+		}
 	}
 	x.mu.Unlock()
 	return nil

@@ -213,14 +213,7 @@ func TestKeyIndexCompacts(t *testing.T) {
 // them hold different answers.
 func TestKeyIndexNames(t *testing.T) {
 	x := newKeyIndex()
-	x.netSize[x.name("01NET")] = 4
-	named := func(id int64, kg, net string) indexedRow {
-		r := indexedRow{id: id, kind: "qq", value: fmt.Sprint(10000000 + id), a: rowAnswer{answer: answer{reports: 2}}}
-		r.a.kg = sql.NullString{String: kg, Valid: kg != ""}
-		r.a.net = sql.NullString{String: net, Valid: net != ""}
-		return r
-	}
-	rows := []indexedRow{named(1, "", "01NET"), named(2, "", "01NET"), named(3, "official", ""), named(4, "", "")}
+	rows := []indexedRow{named(1, "", "01NET", 4), named(2, "", "01NET", 4), named(3, "official", "", 0), named(4, "", "", 0)}
 	x.put(rows)
 	want := []struct {
 		kg, net string
@@ -234,6 +227,52 @@ func TestKeyIndexNames(t *testing.T) {
 	}
 	if got := len(x.answers) - 1; got != 3 {
 		t.Errorf("%d answers held, want 3 (rows 1 and 2 share one)", got)
+	}
+}
+
+// named is a row of QQ number 10000000+id with a known-good reason and a
+// network of size.
+func named(id int64, kg, net string, size int) indexedRow {
+	r := indexedRow{id: id, kind: "qq", value: fmt.Sprint(10000000 + id), a: rowAnswer{answer: answer{reports: 2}, size: size}}
+	r.a.kg = sql.NullString{String: kg, Valid: kg != ""}
+	r.a.net = sql.NullString{String: net, Valid: net != ""}
+	return r
+}
+
+// A store has about as many networks as reports: the index names only
+// those its held answers hold, and drops a name when the last answer
+// holding it goes (here, when network 01A is merged into 01C).
+func TestKeyIndexDropsNames(t *testing.T) {
+	x := newKeyIndex()
+	x.put([]indexedRow{named(1, "", "01A", 2), named(2, "", "01B", 3), named(3, "official", "", 0)})
+	// An answer that cannot be held names nothing.
+	x.answers = append(x.answers, make([]answer, maxAnswers-len(x.answers))...)
+	x.made = 0
+	x.put([]indexedRow{named(4, "", "01UNHELD", 9)})
+	if _, ok := x.nameOf["01UNHELD"]; ok {
+		t.Error("a network no held answer holds was named")
+	}
+	x.answers = x.answers[:4]
+	// Row 1's network merges into 01C, which has 5 reports.
+	x.put([]indexedRow{named(1, "", "01C", 5)})
+	x.compact()
+	got := slices.Sorted(slices.Values(x.names))
+	if !slices.Equal(got, []string{"", "01B", "01C", "official"}) {
+		t.Errorf("names after compaction: %q, want 01A (merged away) gone", x.names)
+	}
+	want := map[int64]struct {
+		kg, net string
+		size    int
+	}{1: {"", "01C", 5}, 2: {"", "01B", 3}, 3: {"official", "", 0}}
+	for id, w := range want {
+		r := named(id, "", "", 0)
+		e, _ := x.find(x.hash(r.kind, r.value))
+		if !e.held || e.knownGood != w.kg || e.network != w.net || e.size != w.size {
+			t.Errorf("row %d after compaction: %+v, want %+v", id, e, w)
+		}
+	}
+	if len(x.netSize) != len(x.names) || len(x.nameOf) != len(x.names)-1 {
+		t.Errorf("%d names, %d sizes, %d numbered", len(x.names), len(x.netSize), len(x.nameOf))
 	}
 }
 
@@ -291,9 +330,9 @@ func TestKeyIndexLogs(t *testing.T) {
 	if err := plain.AddListed(ctx, "feed", false, []store.Key{{Kind: "phone", Value: "+8613800138000"}}, store.ImportState{}); err != nil {
 		t.Fatal(err)
 	}
-	// A column the index reads as it loads (and nothing else does) is
-	// gone when it starts.
-	if _, err := plain.w.ExecContext(ctx, "ALTER TABLE networks RENAME COLUMN version TO version_away"); err != nil {
+	// A table the index reads as it loads (the names of the row's feeds),
+	// and nothing else does at the start, is gone when it starts.
+	if _, err := plain.w.ExecContext(ctx, "ALTER TABLE sources RENAME TO sources_away"); err != nil {
 		t.Fatal(err)
 	}
 	plain.Close()
@@ -309,7 +348,7 @@ func TestKeyIndexLogs(t *testing.T) {
 	if db.IndexReady() {
 		t.Fatal("the index is ready without the column")
 	}
-	if _, err := db.w.ExecContext(ctx, "ALTER TABLE networks RENAME COLUMN version_away TO version"); err != nil {
+	if _, err := db.w.ExecContext(ctx, "ALTER TABLE sources_away RENAME TO sources"); err != nil {
 		t.Fatal(err)
 	}
 	await(t, &log, "lookup index loaded", 1)

@@ -75,6 +75,8 @@ type answer struct {
 type rowAnswer struct {
 	answer
 	kg, net sql.NullString
+	// size is the size of network net when the row was read (0 for none).
+	size int
 }
 
 // info is the public's answer for k, but for its network's size.
@@ -94,10 +96,9 @@ func (db *DB) lookupRow(ctx context.Context, row *sql.Row, k store.Key, info *st
 	var sc struct {
 		kind, value string
 		a           rowAnswer
-		network     int
 	}
 	a := &sc.a
-	err := row.Scan(&sc.kind, &sc.value, &a.reports, &a.reporters, &a.trusted, &a.disputed, &a.first, &a.last, &a.types, &a.sources, &a.kg, &a.overCommon, &a.net, &sc.network)
+	err := row.Scan(&sc.kind, &sc.value, &a.reports, &a.reporters, &a.trusted, &a.disputed, &a.first, &a.last, &a.types, &a.sources, &a.kg, &a.overCommon, &a.net, &a.size)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && (indicator.Kind(sc.kind) != k.Kind || sc.value != k.Value) {
 		return false, nil
 	}
@@ -108,7 +109,7 @@ func (db *DB) lookupRow(ctx context.Context, row *sql.Row, k store.Key, info *st
 	if err != nil {
 		return false, err
 	}
-	r.Network = sc.network
+	r.Network = a.size
 	*info = r
 	return true, nil
 }
