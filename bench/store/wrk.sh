@@ -110,7 +110,7 @@ for c in $CONNS; do
 	done
 done
 echo
-echo "| target | connections | vigil ÷ bare: median of rounds | min | max | pooled | CPU per request ÷ bare's | p99, median of rounds (worst) | bare's p99 (worst) |"
+echo "| target | connections | target ÷ bare: median of rounds | min | max | pooled | CPU per request ÷ bare's | p99, median of rounds (worst) | bare's p99 (worst) |"
 echo "|---|---|---|---|---|---|---|---|---|"
 for t in $targets; do
 	[ "$t" = bare ] && continue
