@@ -212,8 +212,11 @@ func (x *Extractor) ReadInternational(s string) (Match, bool) {
 		}
 	}
 	// Pasted numbers are seldom asked twice: checked, not remembered.
-	p, ok := checkPhone(s[1:], "")
-	if !ok || p.Value != s {
+	if !possibleLength(s[1:], "") || !plausible(s[1:], "") {
+		return Match{}, false
+	}
+	p, ok := indicator.ParseE164(s)
+	if !ok {
 		return Match{}, false
 	}
 	m := Match{Kind: indicator.Phone, Value: s, Region: p.Region, Raw: s, End: len(s), Confidence: 1}

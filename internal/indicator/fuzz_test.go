@@ -127,6 +127,10 @@ func FuzzParsePhone(f *testing.F) {
 		f.Add(c.number, c.region)
 	}
 	f.Fuzz(func(t *testing.T, number, region string) {
+		e, ok := ParseE164(number)
+		if p, err := ParsePhone(number, ""); ok != (err == nil && p.Value == number) || ok && e != p {
+			t.Fatalf("ParseE164(%q) = %+v, %v; ParsePhone(%q, \"\") = %+v, %v", number, e, ok, number, p, err)
+		}
 		if p, err := ParsePhone(number, region); err != nil {
 			refused(t, "ParsePhone", err)
 		} else {

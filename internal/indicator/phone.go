@@ -44,7 +44,7 @@ func ParsePhone(number, region string) (PhoneNumber, error) {
 	// A number is valid exactly when its type is known: IsValidNumber is
 	// that test (phonetype.go).
 	nsn := nationalSignificant(n)
-	r, t := regionAndType(n, nsn)
+	r, t := regionAndType(n.GetCountryCode(), nsn)
 	if t == phonenumbers.UNKNOWN {
 		return PhoneNumber{}, invalid(Phone, number, "not a valid number")
 	}
@@ -53,6 +53,33 @@ func ParsePhone(number, region string) (PhoneNumber, error) {
 		Region: r,
 		Type:   phoneTypes[t],
 	}, nil
+}
+
+// ParseE164 validates s when it is written in E.164 form ("+", the calling
+// code and the national significant number, nothing else) as ParsePhone
+// does, without allocating: ok is true exactly when ParsePhone(s, "")
+// succeeds and gives s back as the Value. It answers a pasted number;
+// anything else is ParsePhone's to read.
+func ParseE164(s string) (PhoneNumber, bool) {
+	if len(s) < 4 || len(s) > 20 || s[0] != '+' {
+		return PhoneNumber{}, false
+	}
+	for i := 1; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return PhoneNumber{}, false
+		}
+	}
+	phoneMetaOnce.Do(loadPhoneMeta)
+	cc, national := splitCallingCode(s[1:])
+	if cc == 0 || len(national) < phonenumbers.MIN_LENGTH_FOR_NSN || len(national) > phonenumbers.MAX_LENGTH_FOR_NSN ||
+		significant(national, metaForCode(cc)) != national {
+		return PhoneNumber{}, false
+	}
+	r, t := regionAndType(int32(cc), national)
+	if t == phonenumbers.UNKNOWN {
+		return PhoneNumber{}, false
+	}
+	return PhoneNumber{Value: s, Region: r, Type: phoneTypes[t]}, true
 }
 
 // ParseShortNumber validates a short code dialled within region (emergency

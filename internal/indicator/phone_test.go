@@ -266,9 +266,15 @@ func TestPhoneTypeMatchesLibrary(t *testing.T) {
 // nationally (with and without the national prefix), read in their own
 // region and in others, with digits changed, added or dropped; and random
 // digit strings.
-func TestParseDigitsMatchesLibrary(t *testing.T) {
+// phoneInput is a number as written and the region it is read in.
+type phoneInput struct{ number, region string }
+
+// phoneInputs are numbers of every region written every way parseDigits
+// reads (international, national, with prefixes), near misses of them, and
+// random digits.
+func phoneInputs() []phoneInput {
 	rng := rand.New(rand.NewPCG(3, 4))
-	type input struct{ number, region string }
+	type input = phoneInput
 	var inputs []input
 	var regions []string
 	for region := range phonenumbers.GetSupportedRegions() {
@@ -316,6 +322,11 @@ func TestParseDigitsMatchesLibrary(t *testing.T) {
 		}
 		inputs = append(inputs, input{string(b), regions[rng.IntN(len(regions))]})
 	}
+	return inputs
+}
+
+func TestParseDigitsMatchesLibrary(t *testing.T) {
+	inputs := phoneInputs()
 	same, parsed := 0, 0
 	for _, in := range inputs {
 		want, err := phonenumbers.Parse(in.number, in.region)
@@ -338,4 +349,35 @@ func TestParseDigitsMatchesLibrary(t *testing.T) {
 		t.Errorf("parseDigits answered only %d of %d inputs itself", parsed, same)
 	}
 	t.Logf("%d of %d inputs parsed alike, %d of them without the library", same, len(inputs), parsed)
+}
+
+// ParseE164 says yes exactly when ParsePhone reads a number as itself, and
+// then gives ParsePhone's answer.
+func TestParseE164MatchesParsePhone(t *testing.T) {
+	valid := 0
+	for _, in := range phoneInputs() {
+		for _, number := range []string{in.number, "+" + strings.TrimPrefix(in.number, "+")} {
+			got, ok := ParseE164(number)
+			want, err := ParsePhone(number, "")
+			switch {
+			case ok != (err == nil && want.Value == number):
+				t.Errorf("ParseE164(%q) = %+v, %v; ParsePhone gives %+v, %v", number, got, ok, want, err)
+			case ok && got != want:
+				t.Errorf("ParseE164(%q) = %+v; ParsePhone gives %+v", number, got, want)
+			case ok:
+				valid++
+			}
+		}
+	}
+	if valid < 1000 {
+		t.Errorf("only %d valid numbers among the inputs: the test no longer tests ParseE164", valid)
+	}
+}
+
+func BenchmarkParseE164(b *testing.B) {
+	for b.Loop() {
+		if _, ok := ParseE164("+8613812345678"); !ok {
+			b.Fatal("not valid")
+		}
+	}
 }

@@ -81,6 +81,9 @@ type regionDescs struct {
 	}
 	fixed, mobile desc
 	same          bool // fixed-line and mobile numbers share one pattern
+	// nationalPrefix is the anchored national prefix for parsing; nil
+	// when the region has none.
+	nationalPrefix *regexp.Regexp
 }
 
 // descsByMeta caches each metadata's regionDescs; the metadata is loaded
@@ -93,6 +96,9 @@ func descsOf(m *phonenumbers.PhoneMetadata) *regionDescs {
 	}
 	r := &regionDescs{general: newDesc(m.GetGeneralDesc()), fixed: newDesc(m.GetFixedLine()),
 		mobile: newDesc(m.GetMobile()), same: m.GetSameMobileAndFixedLinePattern()}
+	if np := m.GetNationalPrefixForParsing(); np != "" {
+		r.nationalPrefix = compiled("^(?:" + np + ")")
+	}
 	for i, t := range []struct {
 		d *phonenumbers.PhoneNumberDesc
 		t phonenumbers.PhoneNumberType
@@ -147,11 +153,10 @@ func nationalSignificant(n *phonenumbers.PhoneNumber) string {
 	return string(strconv.AppendUint(out, n.GetNationalNumber(), 10))
 }
 
-// regionAndType is GetRegionCodeForNumber and GetNumberType of n, whose
-// national significant number is nsn.
-func regionAndType(n *phonenumbers.PhoneNumber, nsn string) (string, phonenumbers.PhoneNumberType) {
+// regionAndType is GetRegionCodeForNumber and GetNumberType of the number
+// with calling code cc and national significant number nsn.
+func regionAndType(cc int32, nsn string) (string, phonenumbers.PhoneNumberType) {
 	phoneMetaOnce.Do(loadPhoneMeta)
-	cc := n.GetCountryCode()
 	regions := phonenumbers.GetRegionCodesForCountryCode(int(cc))
 	region := ""
 	switch len(regions) {
@@ -237,16 +242,7 @@ func parseDigits(number, region string) (*phonenumbers.PhoneNumber, bool) {
 	if len(national) < phonenumbers.MIN_LENGTH_FOR_NSN {
 		return nil, false
 	}
-	nsn := national
-	if m != nil {
-		if stripped, ok := stripNationalPrefix(national, m); ok {
-			switch lengthClass(stripped, m) {
-			case tooShort, localOnly, invalidLength:
-			default:
-				nsn = stripped
-			}
-		}
-	}
+	nsn := significant(national, m)
 	if len(nsn) < phonenumbers.MIN_LENGTH_FOR_NSN || len(nsn) > phonenumbers.MAX_LENGTH_FOR_NSN {
 		return nil, false
 	}
@@ -264,6 +260,23 @@ func parseDigits(number, region string) (*phonenumbers.PhoneNumber, bool) {
 	v, _ := strconv.ParseUint(nsn, 10, 64)
 	n.NationalNumber = proto.Uint64(v)
 	return n, true
+}
+
+// significant is the national significant number of national, read with
+// metadata m (nil: none): national without its national prefix, when
+// stripping the prefix leaves a number of a possible length.
+func significant(national string, m *phonenumbers.PhoneMetadata) string {
+	if m == nil {
+		return national
+	}
+	if stripped, ok := stripNationalPrefix(national, m); ok {
+		switch lengthClass(stripped, m) {
+		case tooShort, localOnly, invalidLength:
+		default:
+			return stripped
+		}
+	}
+	return national
 }
 
 // splitCallingCode splits digits written after "+" or an international
@@ -292,16 +305,16 @@ func metaForCode(cc int) *phonenumbers.PhoneMetadata {
 // stripNationalPrefix is the library's maybeStripNationalPrefixAndCarrierCode
 // without the carrier code.
 func stripNationalPrefix(number string, m *phonenumbers.PhoneMetadata) (string, bool) {
-	np := m.GetNationalPrefixForParsing()
-	if number == "" || np == "" {
+	r := descsOf(m)
+	prefix := r.nationalPrefix
+	if number == "" || prefix == nil {
 		return "", false
 	}
-	prefix := compiled("^(?:" + np + ")")
 	groups := prefix.FindStringSubmatchIndex(number)
 	if groups == nil {
 		return "", false
 	}
-	general := descsOf(m).general
+	general := r.general
 	viable := general.matches(number)
 	last := len(groups)/2 - 1
 	rule := m.GetNationalPrefixTransformRule()
