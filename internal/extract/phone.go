@@ -212,7 +212,7 @@ func (x *Extractor) ReadInternational(s string) (Match, bool) {
 		}
 	}
 	// Pasted numbers are seldom asked twice: checked, not remembered.
-	if !possibleLength(s[1:], "") || !plausible(s[1:], "") {
+	if !plausible(s[1:], "") {
 		return Match{}, false
 	}
 	p, ok := indicator.ParseE164(s)

@@ -16,7 +16,8 @@ type PhoneNumber struct {
 	Type   string // "mobile", "fixed_line", "toll_free", "premium_rate", "voip", "short", ...
 }
 
-var phoneTypes = map[phonenumbers.PhoneNumberType]string{
+// phoneTypes names the library's number types, which are small integers.
+var phoneTypes = [...]string{
 	phonenumbers.FIXED_LINE:           "fixed_line",
 	phonenumbers.MOBILE:               "mobile",
 	phonenumbers.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",

@@ -81,9 +81,11 @@ type regionDescs struct {
 	}
 	fixed, mobile desc
 	same          bool // fixed-line and mobile numbers share one pattern
-	// nationalPrefix is the anchored national prefix for parsing; nil
-	// when the region has none.
+	// nationalPrefix is the anchored national prefix for parsing, nil
+	// when the region has none; prefixStart is its automaton, which
+	// rejects most numbers without running the regexp.
 	nationalPrefix *regexp.Regexp
+	prefixStart    *DigitPattern
 }
 
 // descsByMeta caches each metadata's regionDescs; the metadata is loaded
@@ -97,7 +99,7 @@ func descsOf(m *phonenumbers.PhoneMetadata) *regionDescs {
 	r := &regionDescs{general: newDesc(m.GetGeneralDesc()), fixed: newDesc(m.GetFixedLine()),
 		mobile: newDesc(m.GetMobile()), same: m.GetSameMobileAndFixedLinePattern()}
 	if np := m.GetNationalPrefixForParsing(); np != "" {
-		r.nationalPrefix = compiled("^(?:" + np + ")")
+		r.nationalPrefix, r.prefixStart = compiled("^(?:"+np+")"), PatternOf(np)
 	}
 	for i, t := range []struct {
 		d *phonenumbers.PhoneNumberDesc
@@ -307,7 +309,7 @@ func metaForCode(cc int) *phonenumbers.PhoneMetadata {
 func stripNationalPrefix(number string, m *phonenumbers.PhoneMetadata) (string, bool) {
 	r := descsOf(m)
 	prefix := r.nationalPrefix
-	if number == "" || prefix == nil {
+	if number == "" || prefix == nil || !r.prefixStart.MatchesStart(number) {
 		return "", false
 	}
 	groups := prefix.FindStringSubmatchIndex(number)
