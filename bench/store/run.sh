@@ -10,16 +10,20 @@
 # 150 bytes of disk per indicator for (b), in a temporary directory that is
 # removed at the end. Run from anywhere in the repository.
 #
-# Environment: N (indicators), DURATION and WARMUP (per run), CONC (client
-# workers; a list is measured in turn, default 32,16,8,4: from past
-# saturation down to light load, the latency curve), DB (keep the store in this file instead, to reuse it), PROFILE
-# (also write a CPU profile of Vigil's API under the same load to it).
+# Environment: N (indicators), DURATION (of each window, default 5s),
+# ROUNDS (windows per server and load, in ABBA order, default 8), WARMUP
+# (per server and load, default 3s), CONC (client workers; a list is
+# measured in turn, default 32,16,8,4: from past saturation down to light
+# load, the latency curve), DB (keep the store in this file instead, to
+# reuse it), PROFILE (also write a CPU profile of Vigil's API under the
+# same load to it).
 set -euo pipefail
 cd "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 
 N=${N:-10000000}
-DURATION=${DURATION:-20s}
-WARMUP=${WARMUP:-5s}
+DURATION=${DURATION:-5s}
+ROUNDS=${ROUNDS:-8}
+WARMUP=${WARMUP:-3s}
 CONC=${CONC:-32,16,8,4}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -57,5 +61,5 @@ awk '/^Benchmark(AddListed|RawInsert)/ { name = $1; sub(/-[0-9]+$/, "", name); s
 echo
 
 # (b) Lookups on a large store, and memory.
-"$tmp/lookupbench" --n "$N" --db "$DB" --bin "$tmp/vigil" --duration "$DURATION" --warmup "$WARMUP" --conc "$CONC" \
+"$tmp/lookupbench" --n "$N" --db "$DB" --bin "$tmp/vigil" --duration "$DURATION" --rounds "$ROUNDS" --warmup "$WARMUP" --conc "$CONC" \
 	${PROFILE:+--cpuprofile "$PROFILE"}

@@ -7,10 +7,14 @@
 //  2. it starts "vigil serve" on that store, and itself in the hidden mode
 //     "lookupbench bare", a bare net/http server answering a fixed body of
 //     about the same size, each in a process of its own;
-//  3. a keep-alive client with --conc workers asks both in turns (bare,
-//     vigil, bare, vigil ...) for random loaded and unknown values (half
-//     each), after a warm-up, and records requests/s, latency and the CPU
-//     time each side spent; --conc 32,4 measures 32 workers, then 4;
+//  3. a keep-alive client with --conc workers asks both for random loaded
+//     and unknown values (half each): after a warm-up of each, in --rounds
+//     short windows per server in ABBA order (bare, vigil, then vigil,
+//     bare, ...), recording requests/s, latency and the CPU time each side
+//     spent; --conc 32,4 measures 32 workers, then 4. Each round gives a
+//     ratio, and the report judges the median of them: on a shared host
+//     each server's speed drifts by tens of percent within minutes, and
+//     one disturbed long run would decide a ratio of two long runs;
 //  4. it reads the vigil process's resident memory after the main load,
 //     and that of vigil serving an empty store, the baseline.
 //
@@ -77,9 +81,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&c.batch, "batch", 2000, "values per AddListed batch (vigil import's default)")
 	fs.StringVar(&c.bin, "bin", "", "the vigil binary (default: go build vigil/cmd/vigil into a temporary directory)")
 	concs := fs.String("conc", "32", "concurrent client workers (and keep-alive connections); a list such as 32,4 measures each in turn, the first being the main load")
-	fs.DurationVar(&c.duration, "duration", 20*time.Second, "measured time of each run")
-	fs.DurationVar(&c.warmup, "warmup", 5*time.Second, "unmeasured warm-up before each run")
-	fs.IntVar(&c.rounds, "rounds", 2, "rounds of bare then vigil")
+	fs.DurationVar(&c.duration, "duration", 5*time.Second, "measured time of each window")
+	fs.DurationVar(&c.warmup, "warmup", 3*time.Second, "unmeasured warm-up of each server before each load's rounds")
+	fs.IntVar(&c.rounds, "rounds", 8, "rounds (a window of each server) per load, in ABBA order")
 	fs.IntVar(&c.pool, "pool", 200_000, "distinct queries asked (half loaded, half unknown)")
 	fs.StringVar(&c.profile, "cpuprofile", "", "after the rounds, profile Vigil's API (the same handler in a process of its own) under the same load into this file, and its heap in use afterwards into this file + \".heap\"")
 	fs.IntVar(&c.sample, "sample", 20_000, "generated values checked with ParsePhone before filling")
@@ -170,12 +174,18 @@ func bench(ctx context.Context, log *slog.Logger, c config, stdout io.Writer) er
 	log.Info("vigil answers 200 sampled loaded values as known and 200 unknown ones as unknown")
 
 	for k, conc := range c.concs {
+		for _, s := range []*server{bare, vigil} {
+			hammer(ctx, client, s.url, paths, conc, c.warmup)
+		}
 		for round := 1; round <= c.rounds; round++ {
-			for _, s := range []*server{bare, vigil} {
+			order := []*server{bare, vigil}
+			if round%2 == 0 {
+				order = []*server{vigil, bare}
+			}
+			for _, s := range order {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				hammer(ctx, client, s.url, paths, conc, c.warmup)
 				cpu0, own0, busy0 := procCPU(s.cmd.Process.Pid), procCPU(os.Getpid()), machineCPU()
 				r := hammer(ctx, client, s.url, paths, conc, c.duration)
 				r.Target, r.Round, r.Conc = s.name, round, conc
@@ -216,7 +226,7 @@ func profile(ctx context.Context, log *slog.Logger, c config, self string, clien
 	}
 	defer s.stop()
 	hammer(ctx, client, s.url, paths, c.concs[0], c.warmup)
-	r := hammer(ctx, client, s.url, paths, c.concs[0], c.duration)
+	r := hammer(ctx, client, s.url, paths, c.concs[0], time.Duration(c.rounds)*c.duration)
 	log.Info("profiled run", "req_per_s", int(r.rate()), "p50", percentile(r.Lat, 0.5), "p99", percentile(r.Lat, 0.99), "profile", c.profile)
 	return nil
 }
