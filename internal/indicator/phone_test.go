@@ -260,18 +260,14 @@ func TestPhoneTypeMatchesLibrary(t *testing.T) {
 	t.Logf("%d numbers checked, %d valid", checked, valid)
 }
 
-// TestParseDigitsMatchesLibrary holds parseDigits to phonenumbers.Parse:
-// every region's example numbers written internationally ("+", the
-// region's international prefix, the calling code without "+") and
-// nationally (with and without the national prefix), read in their own
-// region and in others, with digits changed, added or dropped; and random
-// digit strings.
 // phoneInput is a number as written and the region it is read in.
 type phoneInput struct{ number, region string }
 
-// phoneInputs are numbers of every region written every way parseDigits
-// reads (international, national, with prefixes), near misses of them, and
-// random digits.
+// phoneInputs are every region's example numbers written internationally
+// ("+", the region's international prefix, the calling code without "+")
+// and nationally (with and without the national prefix), read in their own
+// region and in others, with digits changed, added or dropped; and random
+// digit strings.
 func phoneInputs() []phoneInput {
 	rng := rand.New(rand.NewPCG(3, 4))
 	type input = phoneInput
@@ -325,6 +321,8 @@ func phoneInputs() []phoneInput {
 	return inputs
 }
 
+// TestParseDigitsMatchesLibrary holds parseDigits to phonenumbers.Parse on
+// phoneInputs.
 func TestParseDigitsMatchesLibrary(t *testing.T) {
 	inputs := phoneInputs()
 	same, parsed := 0, 0
