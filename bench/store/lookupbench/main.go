@@ -9,13 +9,15 @@
 //     about the same size, each in a process of its own;
 //  3. a keep-alive client with --conc workers asks both for random loaded
 //     and unknown values (half each): after a warm-up of each, in --rounds
-//     short windows per server in ABBA order (bare, vigil, then vigil,
-//     bare, ...), recording requests/s, latency and the CPU time each side
-//     spent; --conc 32,4 measures 32 workers, then 4. Each round gives a
-//     ratio, and the report judges the median of them: on a shared host
-//     each server's speed drifts by tens of percent within minutes, and
-//     one disturbed long run would decide a ratio of two long runs;
-//  4. it reads the vigil process's resident memory after the main load,
+//     rounds, each a short window per server at every load, the servers
+//     and the loads in ABBA order (bare, vigil, then vigil, bare; 32, 4,
+//     then 4, 32), recording requests/s, latency and the CPU time each
+//     side spent; --conc 32,4 measures 32 and 4 workers. Each round gives
+//     a ratio per load, and the report judges the median of them: on a
+//     shared host each server's speed drifts by tens of percent within
+//     minutes, and one disturbed long run would decide a ratio of two long
+//     runs, or one load's place on the latency curve;
+//  4. it reads the vigil process's resident memory after the rounds,
 //     and that of vigil serving an empty store, the baseline.
 //
 // The hidden mode "lookupbench paths --n N --pool M" prints the queries it
@@ -82,8 +84,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.bin, "bin", "", "the vigil binary (default: go build vigil/cmd/vigil into a temporary directory)")
 	concs := fs.String("conc", "32", "concurrent client workers (and keep-alive connections); a list such as 32,4 measures each in turn, the first being the main load")
 	fs.DurationVar(&c.duration, "duration", 5*time.Second, "measured time of each window")
-	fs.DurationVar(&c.warmup, "warmup", 3*time.Second, "unmeasured warm-up of each server before each load's rounds")
-	fs.IntVar(&c.rounds, "rounds", 8, "rounds (a window of each server) per load, in ABBA order")
+	fs.DurationVar(&c.warmup, "warmup", 3*time.Second, "unmeasured warm-up of each server at the first load, before the rounds")
+	fs.IntVar(&c.rounds, "rounds", 8, "rounds, each a window of each server at every load, in ABBA order")
 	fs.IntVar(&c.pool, "pool", 200_000, "distinct queries asked (half loaded, half unknown)")
 	fs.StringVar(&c.profile, "cpuprofile", "", "after the rounds, profile Vigil's API (the same handler in a process of its own) under the same load into this file, and its heap in use afterwards into this file + \".heap\"")
 	fs.IntVar(&c.sample, "sample", 20_000, "generated values checked with ParsePhone before filling")
@@ -173,15 +175,22 @@ func bench(ctx context.Context, log *slog.Logger, c config, stdout io.Writer) er
 	}
 	log.Info("vigil answers 200 sampled loaded values as known and 200 unknown ones as unknown")
 
-	for k, conc := range c.concs {
-		for _, s := range []*server{bare, vigil} {
-			hammer(ctx, client, s.url, paths, conc, c.warmup)
+	// The loads are interleaved, as the servers are: each round measures
+	// every load, in turn one way and the other (32, 16, 8, 4, then 4, 8,
+	// 16, 32), each load's two windows in ABBA order. The host's speed
+	// drifts by tens of percent over minutes; measured one load after
+	// another, the loads would be compared across that drift, and the knee
+	// (the bare handler's rates compared across loads) with it.
+	for _, s := range []*server{bare, vigil} {
+		hammer(ctx, client, s.url, paths, c.concs[0], c.warmup)
+	}
+	for round := 1; round <= c.rounds; round++ {
+		concs, order := c.concs, []*server{bare, vigil}
+		if round%2 == 0 {
+			concs, order = slices.Clone(concs), []*server{vigil, bare}
+			slices.Reverse(concs)
 		}
-		for round := 1; round <= c.rounds; round++ {
-			order := []*server{bare, vigil}
-			if round%2 == 0 {
-				order = []*server{vigil, bare}
-			}
+		for _, conc := range concs {
 			for _, s := range order {
 				if ctx.Err() != nil {
 					return ctx.Err()
@@ -198,12 +207,10 @@ func bench(ctx context.Context, log *slog.Logger, c config, stdout io.Writer) er
 				}
 			}
 		}
-		if k == 0 {
-			// Memory after the main load, the heaviest.
-			if rep.mem, err = vigil.memory(); err != nil {
-				return err
-			}
-		}
+	}
+	// Memory after every load, the heaviest included.
+	if rep.mem, err = vigil.memory(); err != nil {
+		return err
 	}
 	rep.loadAfter = loadavg()
 	rep.write(stdout)

@@ -35,7 +35,7 @@ func (rep *findings) add(m measured) { rep.runs = append(rep.runs, m) }
 func (rep *findings) write(w io.Writer) {
 	c := rep.cfg
 	fmt.Fprintf(w, "### Lookup API, %s indicators (bench/store/lookupbench)\n\n", thousands(c.n))
-	fmt.Fprintf(w, "%s, %d cores (%s), %s; per load, %s of warm-up per server, then %d rounds of %s per server in ABBA order (bare, vigil, then vigil, bare, ...); load average %s before, %s after.\n\n",
+	fmt.Fprintf(w, "%s, %d cores (%s), %s; %s of warm-up per server, then %d rounds, each a window of %s per server at every load, the servers and the loads in ABBA order (bare, vigil, then vigil, bare; the loads in turn one way, then the other); load average %s before, %s after.\n\n",
 		rep.start.UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU(), cpuModel(), runtime.Version(),
 		c.warmup, c.rounds, c.duration, rep.loadBefore, rep.loadAfter)
 
@@ -80,7 +80,7 @@ func (rep *findings) write(w io.Writer) {
 	rep.writeKnee(w)
 
 	delta := rep.mem.RSS - rep.emptyMem.RSS
-	fmt.Fprintf(w, "| vigil serve, after the load (%d workers) | VmRSS | RssAnon | RssFile | VmHWM (peak) | RSS per indicator |\n", c.concs[0])
+	fmt.Fprintln(w, "| vigil serve, after the rounds | VmRSS | RssAnon | RssFile | VmHWM (peak) | RSS per indicator |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|")
 	e, m := rep.emptyMem, rep.mem
 	fmt.Fprintf(w, "| empty store (baseline) | %s | %s | %s | %s | |\n", mib(e.RSS), mib(e.Anon), mib(e.File), mib(e.HWM))
