@@ -14,9 +14,9 @@
 # ROUNDS (rounds of a window per server at every load, the servers and the
 # loads in ABBA order, default 8), WARMUP (per server, default 3s), CONC
 # (client workers; a list of loads, default 32,16,8,4: from past
-# saturation down to light load, the latency curve), DB (keep the store in this file instead, to
-# reuse it), PROFILE (also write a CPU profile of Vigil's API under the
-# same load to it).
+# saturation down to light load, the latency curve), DB (keep the store in
+# this file instead, to reuse it), PROFILE (also write a CPU profile of
+# Vigil's API under the same load to it).
 set -euo pipefail
 cd "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 

@@ -59,7 +59,7 @@ func main() {
 type config struct {
 	db, bin, profile string
 	n, batch         int
-	concs            []int // client workers of each set of rounds; the first is the main load
+	concs            []int // client workers of each load; the first warms the servers up and is profiled
 	rounds           int
 	pool, sample     int
 	duration, warmup time.Duration
@@ -82,7 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.db, "db", "", "the SQLite file (default: lookupbench-N.db in the temporary directory); kept, and reused when full")
 	fs.IntVar(&c.batch, "batch", 2000, "values per AddListed batch (vigil import's default)")
 	fs.StringVar(&c.bin, "bin", "", "the vigil binary (default: go build vigil/cmd/vigil into a temporary directory)")
-	concs := fs.String("conc", "32", "concurrent client workers (and keep-alive connections); a list such as 32,4 measures each in turn, the first being the main load")
+	concs := fs.String("conc", "32", "concurrent client workers (and keep-alive connections); a list such as 32,4 measures each load in every round, the first also warming the servers up and, with --cpuprofile, profiled")
 	fs.DurationVar(&c.duration, "duration", 5*time.Second, "measured time of each window")
 	fs.DurationVar(&c.warmup, "warmup", 3*time.Second, "unmeasured warm-up of each server at the first load, before the rounds")
 	fs.IntVar(&c.rounds, "rounds", 8, "rounds, each a window of each server at every load, in ABBA order")

@@ -68,11 +68,11 @@ func (rep *findings) write(w io.Writer) {
 			machine = machine.add(r.machine)
 			client += r.client
 		}
-		fmt.Fprintf(w, "| %d | %s | %s | **%.2fx** | %.2fx | %.2fx | %.2fx | %s | %s | %s | %s | %s | %s | **%s** (%s, %s) | %.0f%% (%.0f%%) |\n", conc,
+		fmt.Fprintf(w, "| %d | %s | %s | **%.2fx** | %.2fx | %.2fx | %.2fx | %s | %s | %s | %s | %s | %s | %s | %.0f%% (%.0f%%) |\n", conc,
 			thousands(int(bare.medianRate())), thousands(int(vigil.medianRate())), med, ratios[0], ratios[len(ratios)-1],
 			pv.rate()/pb.rate(), bare.cpuPer(), vigil.cpuPer(), us(client/time.Duration(max(1, pb.Requests+pv.Requests))),
 			ms(percentile(pb.Lat, 0.5)), ms(percentile(pv.Lat, 0.5)),
-			p99Cell(bare), ms(vigil.medianP99()), ms(vigil.worstP99()), ms(percentile(pv.Lat, 0.99)),
+			p99Cell(bare, pb, "%s"), p99Cell(vigil, pv, "**%s**"),
 			100*machine.busy(), 100*machine.stealShare())
 	}
 	fmt.Fprintln(w)
@@ -88,10 +88,10 @@ func (rep *findings) write(w io.Writer) {
 	fmt.Fprintf(w, "| difference | %s | %s | %s | | %.1f bytes |\n\n", mib(delta), mib(m.Anon-e.Anon), mib(m.File-e.File), float64(delta)/float64(c.n))
 }
 
-// p99Cell is a server's p99 at one load: the median of its rounds', the
-// worst round's, and that of all its requests pooled.
-func p99Cell(rs rounds) string {
-	return fmt.Sprintf("%s (%s, %s)", ms(rs.medianP99()), ms(rs.worstP99()), ms(percentile(rs.pooled().Lat, 0.99)))
+// p99Cell is a server's p99 at one load: the median of its rounds (set in
+// format), the worst round's, and that of all its requests, pooled.
+func p99Cell(rs rounds, pooled result, format string) string {
+	return fmt.Sprintf(format+" (%s, %s)", ms(rs.medianP99()), ms(rs.worstP99()), ms(percentile(pooled.Lat, 0.99)))
 }
 
 // writeKnee says where the p99 target is judged: at the knee of the bare

@@ -73,8 +73,9 @@ type keyIndex struct {
 	// hold (names[0] is ""), nameOf finds a name's number, and netSize[n]
 	// is the size of network names[n]. A name is added with the first
 	// answer that holds it, and dropped by the compaction after the last
-	// one goes, so there are never more than two per answer in the table (a store
-	// has about as many networks as reports, most never asked about).
+	// one goes, so there are never more than two per answer in the table
+	// (a store has about as many networks as reports, most never asked
+	// about).
 	names   []string
 	nameOf  map[string]uint32
 	netSize []int
